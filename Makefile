@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TTP top-level Makefile: the user's entry points.
+#
+#   make               build module/ttp.ko against KDIR
+#   make demo          boot the VM and show TTP at work (README)
+#   make test          build, boot the VM, run every selftest (T=NAME: one)
+#   make check         checkpatch --strict, sparse and W=1 builds on 6.1 and 6.12
+#   make clean
+#
+# KDIR defaults to the running kernel's build dir if it exists, else the
+# newest /lib/modules/*/build.  KERNEL selects the VM kernel for demo/test:
+# 6.1 (default), 6.12 or debug.
+
+TOP := $(CURDIR)
+KDIR ?= $(shell $(TOP)/scripts/kdir)
+KERNEL ?= 6.1
+T ?=
+
+.PHONY: all modules clean check test demo deps help
+
+all: modules
+
+modules:
+	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
+		echo "No kernel build directory found (KDIR='$(KDIR)')."; \
+		echo "Install headers: apt-get install linux-headers-amd64, or set KDIR=."; \
+		exit 1; fi
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(TOP) clean; fi
+	rm -rf build selftests/build
+
+deps:
+	$(TOP)/scripts/deps
+
+check:
+	$(TOP)/scripts/check
+
+test:
+	$(TOP)/scripts/test --kernel $(KERNEL) $(if $(T),--only $(T))
+
+demo:
+	$(TOP)/scripts/demo --kernel $(KERNEL)
+
+help:
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'

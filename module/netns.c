@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-namespace setup and teardown.
+ *
+ * TTP registers as a pernet *subsystem*: on namespace exit, the kernel tears
+ * down devices (pernet device ops) before subsystems, so by the time
+ * ttp_net_exit_ns() runs every device of the namespace is gone or has moved
+ * away, and with it every struct ttp_ndev that pointed at this ttp_net.
+ */
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+
+#include "netns.h"
+#include "stats.h"
+#include "proc.h"
+#include "sysctl.h"
+
+unsigned int ttp_net_id __read_mostly;
+
+static int __net_init ttp_net_init_ns(struct net *net)
+{
+	struct ttp_net *tn = ttp_net(net);
+	int err;
+
+	tn->net = net;
+	INIT_LIST_HEAD(&tn->ndevs);
+
+	err = ttp_stats_init_ns(tn);
+	if (err)
+		return err;
+	err = ttp_proc_init_ns(tn);
+	if (err)
+		goto err_stats;
+	err = ttp_sysctl_init_ns(tn);
+	if (err)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	ttp_proc_exit_ns(tn);
+err_stats:
+	ttp_stats_exit_ns(tn);
+	return err;
+}
+
+static void __net_exit ttp_net_exit_ns(struct net *net)
+{
+	struct ttp_net *tn = ttp_net(net);
+
+	/* Devices went first (see above); an entry left here is a bug. */
+	WARN_ON_ONCE(!list_empty(&tn->ndevs));
+	ttp_sysctl_exit_ns(tn);
+	ttp_proc_exit_ns(tn);
+	ttp_stats_exit_ns(tn);
+}
+
+static struct pernet_operations ttp_net_ops = {
+	.init = ttp_net_init_ns,
+	.exit = ttp_net_exit_ns,
+	.id   = &ttp_net_id,
+	.size = sizeof(struct ttp_net),
+};
+
+int __init ttp_net_init(void)
+{
+	return register_pernet_subsys(&ttp_net_ops);
+}
+
+void ttp_net_exit(void)
+{
+	unregister_pernet_subsys(&ttp_net_ops);
+}

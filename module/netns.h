@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-network-namespace state.  Everything a student can see in one
+ * namespace (counters, devices, /proc and sysctl files) hangs off the
+ * struct ttp_net of that namespace, so namespaces never see each other.
+ */
+#ifndef _TTP_NETNS_H
+#define _TTP_NETNS_H
+
+#include <linux/list.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+struct ttp_mib;
+
+struct ttp_net {
+	struct net *net;
+	struct ttp_mib __percpu *mib;		/* /proc/net/ttp/stats */
+	struct proc_dir_entry *proc_dir;	/* /proc/net/ttp */
+	struct ctl_table_header *sysctl_hdr;	/* /proc/sys/net/ttp */
+	/* struct ttp_ndev of this namespace: RCU readers, RTNL writers */
+	struct list_head ndevs;
+};
+
+extern unsigned int ttp_net_id;
+
+static inline struct ttp_net *ttp_net(const struct net *net)
+{
+	return net_generic(net, ttp_net_id);
+}
+
+int ttp_net_init(void);
+void ttp_net_exit(void);
+
+#endif /* _TTP_NETNS_H */
