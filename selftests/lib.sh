@@ -260,7 +260,7 @@ def c_send(dev, n, etype="0x88b5", body="", dst="", bypass="0"):
     """n 60-byte frames; body "arp:SPA:TPA:PTYPE" or hex; prints # sent"""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     if bypass == "1":
-        s.setsockopt(socket.SOL_PACKET, 20, 1)  # PACKET_QDISC_BYPASS
+        s.setsockopt(263, 20, 1)  # SOL_PACKET, PACKET_QDISC_BYPASS
     s.bind((dev, 0))
     b = arp(*body[4:].split(":")) if body.startswith("arp:") else bytes.fromhex(body)
     f = (bytes.fromhex(dst.replace(":", "")) if dst else b"\xff" * 6)

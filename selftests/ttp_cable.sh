@@ -15,7 +15,7 @@ C=ttp_cable-c
 D=ttp_cable-d
 E=ttp_cable-e
 
-plan 62
+plan 61
 
 ttp_load
 before=$(ttp_devices "")
@@ -45,18 +45,18 @@ check_eq "IFLA_LINK: cab0@cab0-peer and cab0-peer@cab0" "cab0-peer cab0" \
 	"$(peer_of cab0) $(peer_of cab0-peer)"
 check_fail "a second cab0 is refused" ip link add cab0 type ttp
 
-# unnamed_pair: `ip link add type ttp` makes two ttp<N>, each the other's peer.
+# unnamed_pair: `ip link add type ttp` makes ttp<N>, its peer ttp<N>-peer.
 unnamed_pair()
 {
 	local list0 n1 n2 rest
 	list0=$(ttp_devices "")
 	ip link add type ttp || return 1
-	read -r n1 n2 rest <<<"$(ttp_devices "" | grep -vxF "$list0" | xargs)"
+	read -r n1 n2 rest <<<"$(ttp_devices "" | grep -vxF "$list0" | sort | xargs)"
 	echo "new: $n1 $n2 $rest"
-	[[ $n1 =~ ^ttp[0-9]+$ && $n2 =~ ^ttp[0-9]+$ && -z $rest ]] &&
+	[[ $n1 =~ ^ttp[0-9]+$ && $n2 = "$n1-peer" && -z $rest ]] &&
 	[ "$(peer_of "$n1")" = "$n2" ] && [ "$(peer_of "$n2")" = "$n1" ]
 }
-check "ip link add type ttp: a ttp%d pair" unnamed_pair
+check "ip link add type ttp: ttp%d and ttp%d-peer" unnamed_pair
 
 ip -b - <<EOF
 link add cab4567890 type ttp
@@ -146,19 +146,23 @@ check_eq "across namespaces, IFLA_LINK shows ca@if<cb's ifindex>" \
 	"if$(sysfs $B cb ifindex)" "$(peer_of ca $A)"
 check_eq "across namespaces, peer_ifindex is the peer's ifindex" "$(sysfs $B cb ifindex)" \
 	"$(ip netns exec $A ethtool -S ca | awk '$1 == "peer_ifindex:" { print $2 }')"
-ip -n $A addr add 10.210.0.1/24 dev ca
-ip -n $B addr add 10.210.0.2/24 dev cb
 ip -n $A link set ca up
 ip -n $B link set cb up
-check "kernel IPv4 ping across the cable" ping3 $A 10.210.0.2
-check_fail "ping to an absent address fails (control)" ip netns exec $A busybox ping -c 1 -W 1 10.210.0.9
+wait_for '[ "$(sysfs $A ca carrier)" = 1 ]' 3
 
-# Counters are "tx_pkts tx_bytes rx_pkts rx_bytes tx_drop rx_drop".
+# Counters: "tx_pkts tx_bytes rx_pkts rx_bytes tx_drop rx_drop"; the core
+# counts the frames no protocol takes in rx_drop, so "first5" skips it.
+first5()
+{
+	cut -d' ' -f1-5 <<<"$1"
+}
 ca0=$(link_stats ca $A) cb0=$(link_stats cb $B)
 ea0=$(eth_stats ca $A) eb0=$(eth_stats cb $B)
 check_eq "7 raw 60-byte frames sent on ca" 7 "$(py $A send ca 7)"
-check_eq "ip -s link: 7 frames / 420 bytes out of ca" "7 420 0 0 0 0" "$(delta "$ca0" "$(link_stats ca $A)")"
-check_eq "ip -s link: 7 frames / 420 bytes into cb" "0 0 7 420 0 0" "$(delta "$cb0" "$(link_stats cb $B)")"
+check_eq "ip -s link: 7 frames / 420 bytes out of ca" "7 420 0 0 0" \
+	"$(first5 "$(delta "$ca0" "$(link_stats ca $A)")")"
+check_eq "ip -s link: 7 frames / 420 bytes into cb" "0 0 7 420 0" \
+	"$(first5 "$(delta "$cb0" "$(link_stats cb $B)")")"
 check_eq "ethtool -S agrees (ca / cb)" "7 420 0 0 0 0 / 0 0 7 420 0 0" \
 	"$(delta "$ea0" "$(eth_stats ca $A)") / $(delta "$eb0" "$(eth_stats cb $B)")"
 
@@ -174,11 +178,12 @@ check_eq "frames over the peer's MTU: rx dropped +3 (ip -s link, ethtool rx_drop
 ip -n $B link set cb mtu 1500
 
 # With the peer down, ca has no carrier: the core's noop qdisc eats normal
-# sends; qdisc-bypass (PACKET_QDISC_BYPASS) sends reach the transmit path.
+# sends silently; qdisc-bypass (PACKET_QDISC_BYPASS) sends are refused with
+# ENOBUFS and counted as TX dropped by the core (__dev_direct_xmit).
 ip -n $B link set cb down
 wait_for '[ "$(sysfs $A ca carrier)" = 0 ]' 2
 ca0=$(link_stats ca $A) ea0=$(eth_stats ca $A) cb0=$(link_stats cb $B)
-py $A send ca 5 0x88b5 - - 1 >/dev/null
+py $A send ca 5 0x88b5 - - 1 >/dev/null	# refused: ENOBUFS
 py $A send ca 5 >/dev/null
 check_eq "peer down: ip -s link TX dropped +5 (the bypass frames)" \
 	5 "$(delta "$ca0" "$(link_stats ca $A)" | cut -d' ' -f5)"
@@ -186,6 +191,13 @@ check_eq "peer down: ethtool tx_drops +5" 5 "$(delta "$ea0" "$(eth_stats ca $A)"
 ip -n $B link set cb up
 wait_for '[ "$(sysfs $A ca carrier)" = 1 ]' 3
 check_eq "peer down: nothing was delivered to it" "0 0 0 0 0 0" "$(delta "$cb0" "$(link_stats cb $B)")"
+
+# --- kernel IPv4 over the cable -------------------------------------------
+
+ip -n $A addr add 10.210.0.1/24 dev ca
+ip -n $B addr add 10.210.0.2/24 dev cb
+check "kernel IPv4 ping across the cable" ping3 $A 10.210.0.2
+check_fail "ping to an absent address fails (control)" ip netns exec $A busybox ping -c 1 -W 1 10.210.0.9
 
 # --- tc: netem, clsact ---------------------------------------------------
 

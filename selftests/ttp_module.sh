@@ -38,7 +38,7 @@ ttp_gone()
 		! ns_test "$ns" /proc/net/ttp || { echo "/proc/net/ttp left in '$ns'"; return 1; }
 		! ns_test "$ns" /proc/sys/net/ttp || { echo "/proc/sys/net/ttp left in '$ns'"; return 1; }
 		[ -n "$ns" ] || continue
-		! grep -Eq '^ *(tmod|ttp[0-9])' <<<"$(py "$ns" read /proc/net/dev)" ||
+		! grep -Eq '^ *(tmod[0-9a]|ttp[0-9])' <<<"$(py "$ns" read /proc/net/dev)" ||
 			{ echo "ttp devices left in $ns"; return 1; }
 	done
 }
@@ -130,6 +130,7 @@ live_cycles()
 	done
 }
 check_fn "$CYCLES rmmod with cables, enabled devices and namespaces alive" live_cycles
+ttp_load	# in case a cycle failed half-way
 check_eq "socket(AF_TTP) refused with ESOCKTNOSUPPORT in each cycle (init ns, netns)" \
 	"$(for ((i = 0; i < 2 * CYCLES; i++)); do printf 'ESOCKTNOSUPPORT '; done)" "$sock_results"
 check "after the cycles, the existing netns has /proc/net/ttp again" \

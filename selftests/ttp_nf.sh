@@ -17,6 +17,8 @@ plan 24
 ttp_load
 ns_add $A
 ns_add $B
+py_start $A
+py_start $B
 ip -n $A link add nf0 type ttp
 ip -n $A link set nf0-peer netns $B name nfp
 ip -n $B addr add 10.230.0.2/24 dev nfp
@@ -24,7 +26,7 @@ ip -n $B link set nfp up
 
 set_knob()	# DEV VALUE (in A)
 {
-	ip netns exec $A sh -c "echo $2 > /proc/sys/net/ttp/conf/$1/enabled"
+	py $A write "/proc/sys/net/ttp/conf/$1/enabled" "$2" >/dev/null
 }
 # now DEV: "State DevEnabled DevEnables DevDisables" in A
 now()
@@ -99,10 +101,10 @@ after()
 }
 send()		# DEV-in-B COUNT [ETHERTYPE [PAYLOAD]]
 {
-	ip netns exec $B pkt_send "$@" >/dev/null
+	py $B send "$@" >/dev/null
 }
-arp_ttp=$(arp_payload 10.230.0.2 10.230.0.1 0x88b5)
-arp_ip=$(arp_payload 10.230.0.2 10.230.0.9 0x0800)
+arp_ttp=arp:10.230.0.2:10.230.0.1:0x88b5
+arp_ip=arp:10.230.0.2:10.230.0.9:0x0800
 
 h0=$(hook nf0)
 send nfp 5
@@ -118,11 +120,11 @@ check "kernel IPv4 ping over the enabled device works" \
 check_eq "... and is not counted by TTP" "$h0" "$(hook nf0)"
 
 set_knob nf0 0
-rx0=$(link_stat nf0 rx packets $A)
+rx0=$(link_stats nf0 $A | cut -d' ' -f3)
 send nfp 5
 send nfp 4 0x0806 "$arp_ttp"
 check_eq "knob 0: 9 frames arrive but are not counted" "$h0 +9" \
-	"$(hook nf0) +$(($(link_stat nf0 rx packets $A) - rx0))"
+	"$(hook nf0) +$(($(link_stats nf0 $A | cut -d' ' -f3) - rx0))"
 set_knob nf0 1
 
 h0=$(hook nfv0)
