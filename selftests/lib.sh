@@ -383,8 +383,11 @@ ttp_dev_field()
 # ttp_devices [NS]: names of the ttp-kind links in NS, one per line.
 ttp_devices()
 {
-	ip ${1:+-n "$1"} -o link show type ttp 2>/dev/null |
-		awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'
+	local l
+	while IFS= read -r l; do
+		l=${l#*: }
+		[ -z "$l" ] || echo "${l%%[@:]*}"
+	done <<<"$(ip ${1:+-n "$1"} -o link show type ttp 2>/dev/null)"
 }
 
 # del_new_ttp_devices BEFORE: delete init-ns ttp devices not in list BEFORE.

@@ -24,15 +24,15 @@
 /* The value of counter @name in /proc/net/ttp/stats, or -1. */
 static long ttp_stat(const char *name)
 {
-	char key[64];
+	char line[128], key[64];
 	long val, ret = -1;
 	FILE *f;
 
 	f = fopen("/proc/net/ttp/stats", "r");
 	if (!f)
 		return -1;
-	while (fscanf(f, "%63s %ld", key, &val) == 2)
-		if (!strcmp(key, name))
+	while (fgets(line, sizeof(line), f))	/* the header does not parse */
+		if (sscanf(line, "%63s %ld", key, &val) == 2 && !strcmp(key, name))
 			ret = val;
 	fclose(f);
 	return ret;
