@@ -31,12 +31,14 @@
 #define TTP_CABLE_KIND "ttp"
 
 /*
- * Drops are counted per CPU by the cable itself: the core's tx_dropped and
- * rx_dropped also count drops made elsewhere in the stack, while ethtool
- * -S should show what happened on this cable.
+ * Receive drops are counted per CPU by the cable itself: the core's
+ * rx_dropped also counts frames no protocol wanted, while ethtool -S should
+ * show what the cable could not deliver.  Transmit drops are the core's
+ * tx_dropped: with the peer down the carrier is off and the kernel's
+ * queueing layer may discard a frame before the cable sees it, and a
+ * student should see one number for "sent into a dead cable".
  */
 struct ttp_cable_drops {
-	u64_stats_t tx;
 	u64_stats_t rx;
 	struct u64_stats_sync syncp;
 };
@@ -84,17 +86,7 @@ bool ttp_cable_is_ttp(const struct net_device *dev)
 
 /* --- statistics ------------------------------------------------------- */
 
-/* Both drop counters are bumped from a transmit path, with BHs disabled. */
-static void ttp_cable_count_tx_drop(struct net_device *dev)
-{
-	struct ttp_cable_priv *priv = netdev_priv(dev);
-	struct ttp_cable_drops *drops = this_cpu_ptr(priv->drops);
-
-	u64_stats_update_begin(&drops->syncp);
-	u64_stats_inc(&drops->tx);
-	u64_stats_update_end(&drops->syncp);
-}
-
+/* Bumped from the peer's transmit path, with BHs disabled. */
 static void ttp_cable_count_rx_drop(struct net_device *dev)
 {
 	struct ttp_cable_priv *priv = netdev_priv(dev);
@@ -105,26 +97,23 @@ static void ttp_cable_count_rx_drop(struct net_device *dev)
 	u64_stats_update_end(&drops->syncp);
 }
 
-static void ttp_cable_read_drops(struct net_device *dev, u64 *tx, u64 *rx)
+static u64 ttp_cable_rx_drops(struct net_device *dev)
 {
 	struct ttp_cable_priv *priv = netdev_priv(dev);
 	unsigned int cpu, start;
-	u64 t, r;
+	u64 sum = 0, r;
 
-	*tx = 0;
-	*rx = 0;
 	for_each_possible_cpu(cpu) {
 		const struct ttp_cable_drops *drops;
 
 		drops = per_cpu_ptr(priv->drops, cpu);
 		do {
 			start = u64_stats_fetch_begin(&drops->syncp);
-			t = u64_stats_read(&drops->tx);
 			r = u64_stats_read(&drops->rx);
 		} while (u64_stats_fetch_retry(&drops->syncp, start));
-		*tx += t;
-		*rx += r;
+		sum += r;
 	}
+	return sum;
 }
 
 /* The peer's ifindex, 0 while the cable is being taken apart. */
@@ -178,18 +167,18 @@ static void ttp_cable_get_ethtool_stats(struct net_device *dev,
 					struct ethtool_stats *stats, u64 *data)
 {
 	struct rtnl_link_stats64 sw = {};
-	u64 tx_drops, rx_drops;
+	struct rtnl_link_stats64 all;
 
 	dev_fetch_sw_netstats(&sw, dev->tstats);
-	ttp_cable_read_drops(dev, &tx_drops, &rx_drops);
+	dev_get_stats(dev, &all);
 
 	data[TTP_CABLE_STAT_PEER_IFINDEX] = ttp_cable_peer_ifindex(dev);
 	data[TTP_CABLE_STAT_TX_PACKETS] = sw.tx_packets;
 	data[TTP_CABLE_STAT_TX_BYTES] = sw.tx_bytes;
-	data[TTP_CABLE_STAT_TX_DROPS] = tx_drops;
+	data[TTP_CABLE_STAT_TX_DROPS] = all.tx_dropped;
 	data[TTP_CABLE_STAT_RX_PACKETS] = sw.rx_packets;
 	data[TTP_CABLE_STAT_RX_BYTES] = sw.rx_bytes;
-	data[TTP_CABLE_STAT_RX_DROPS] = rx_drops;
+	data[TTP_CABLE_STAT_RX_DROPS] = ttp_cable_rx_drops(dev);
 }
 
 static const struct ethtool_ops ttp_cable_ethtool_ops = {
@@ -207,7 +196,6 @@ static const struct ethtool_ops ttp_cable_ethtool_ops = {
 static void ttp_cable_tx_drop(struct net_device *dev, struct sk_buff *skb,
 			      enum skb_drop_reason reason)
 {
-	ttp_cable_count_tx_drop(dev);
 	dev_core_stats_tx_dropped_inc(dev);
 	kfree_skb_reason(skb, reason);
 }
