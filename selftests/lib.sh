@@ -22,7 +22,8 @@
 # shellcheck disable=SC2016 # awk/python programs are single-quoted
 set -u
 
-TTP_KO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/module/ttp.ko"
+# TTP_KO may be set to test another build (e.g. for another kernel).
+TTP_KO=${TTP_KO:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/module/ttp.ko"}
 # The host's python3 may be a pyenv shim; the VM has the Debian one.
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
