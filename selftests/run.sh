@@ -130,7 +130,7 @@ LOGD=$(mktemp -d /tmp/ttp-run.XXXXXX)
 
 # ---- run one test -------------------------------------------------------------------
 run_one() {
-	local t=$1 name log rc pid p=0 f=0 s=0 plan total extra='' klog0 kbad start secs
+	local t=$1 name log rc pid p=0 f=0 s=0 plan total missing extra='' klog0 kbad start secs
 	name=$(name_of "$t")
 	log=$LOGD/$name.log
 	: >"$log"
@@ -158,13 +158,24 @@ run_one() {
 	f=$(grep -E '^not ok( |$)' "$log" | grep -ciEv '#[[:space:]]*(skip|todo)' || true)
 	total=$((p + f + s))
 	plan=$(grep -m1 -oE '^1\.\.[0-9]+' "$log" | cut -c4- || true)
+	missing=0
 	if [ -n "$plan" ] && [ "$total" -lt "$plan" ]; then
-		f=$((f + plan - total))
-		extra+=" $((plan - total)) planned result(s) missing;"
+		missing=$((plan - total))
+	fi
+	case $rc in
+	124|137)
+		# The results it did not get to are the timeout's failures.
+		[ "$missing" = 0 ] && missing=1
+		extra+=" TIMEOUT after ${TMO}s (TTP_TEST_TIMEOUT);"
+		;;
+	esac
+	if [ "$missing" != 0 ]; then
+		f=$((f + missing))
+		extra+=" $missing planned result(s) missing;"
 	fi
 	case $rc in
 	0) [ "$total" = 0 ] && { p=1; extra+=" no TAP output, passed by exit status;"; } ;;
-	124|137) f=$((f + 1)); extra+=" TIMEOUT after ${TMO}s (TTP_TEST_TIMEOUT);" ;;
+	124|137) ;;
 	4) [ "$total" = 0 ] && { s=1; extra+=" skipped (exit 4);"; } ;;
 	*) [ "$f" = 0 ] && { f=$((f + 1)); extra+=" exit status $rc;"; } ;;
 	esac
