@@ -34,14 +34,14 @@ ttp_cache_dir() {
 	printf '%s\n' "$d"
 }
 
-# The newest installed Debian 6.1 kernel (linux-image-amd64 moves forward,
-# so never hard-code its ABI).  Prints nothing if none is installed.
+# The newest installed Debian 6.1 kernel with its headers (linux-image-amd64
+# moves forward, so never hard-code its ABI).  Prints nothing if none is.
 ttp_kver_61() {
 	local d v best=
 	for d in /lib/modules/6.1.*; do
 		[ -d "$d" ] || continue
 		v=${d##*/}
-		[ -f "/boot/vmlinuz-$v" ] || continue
+		{ [ -f "/boot/vmlinuz-$v" ] && [ -d "$d/build" ]; } || continue
 		best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n 1)
 	done
 	printf '%s\n' "$best"
