@@ -171,12 +171,20 @@ in_ns()
 
 # ---- polling -------------------------------------------------------------
 
+# The debug kernel (KASAN, lockdep, kmemleak; release "*-dbg") runs module
+# code several times slower: bounds stretch by TTP_TIME_SCALE there.
+case $(uname -r) in
+*-dbg*) TTP_TIME_SCALE=${TTP_TIME_SCALE:-8} ;;
+*) TTP_TIME_SCALE=${TTP_TIME_SCALE:-1} ;;
+esac
+
 # wait_for 'CONDITION' TIMEOUT: evaluate CONDITION every 0.1 s until it is
-# true (status 0) or TIMEOUT seconds (may be fractional) have passed.
+# true (status 0) or TIMEOUT seconds (may be fractional, scaled by
+# TTP_TIME_SCALE) have passed.
 wait_for()
 {
 	local cond=$1 deadline
-	deadline=$(($(_now_ms) + $(_sec_to_ms "$2")))
+	deadline=$(($(_now_ms) + $(_sec_to_ms "$2") * TTP_TIME_SCALE))
 	while :; do
 		eval "$cond" && return 0
 		[ "$(_now_ms)" -ge "$deadline" ] && break
