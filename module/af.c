@@ -10,13 +10,21 @@
 #include <linux/net.h>
 #include <linux/module.h>
 #include <net/sock.h>
+#include <uapi/linux/ttp.h>
 
 #include "af.h"
+#include "dgram.h"
 #include "stats.h"
 
 static int ttp_af_create(struct net *net, struct socket *sock, int protocol,
 			 int kern)
 {
+	switch (sock->type) {
+	case SOCK_DGRAM:
+		if (protocol && protocol != TTPPROTO_DGRAM)
+			return -EPROTONOSUPPORT;
+		return ttp_dgram_create(net, sock, protocol, kern);
+	}
 	TTP_INC_STATS(ttp_net(net), TTP_MIB_SOCK_UNSUPPORTED);
 	return -ESOCKTNOSUPPORT;
 }
@@ -42,6 +50,11 @@ int __init ttp_af_init(int family)
 		pr_err("ttp: address family %d is taken by another protocol; load TTP with family=<free slot>, e.g. 19\n",
 		       family);
 	return err;
+}
+
+int ttp_af_family(void)
+{
+	return ttp_af_family_ops.family;
 }
 
 void ttp_af_exit(void)

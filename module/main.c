@@ -14,6 +14,8 @@
 
 #include "af.h"
 #include "cable.h"
+#include "dgram.h"
+#include "ip.h"
 #include "ndev.h"
 #include "netns.h"
 
@@ -34,14 +36,24 @@ static int __init ttp_init(void)
 	err = ttp_cable_init();
 	if (err)
 		goto err_ndev;
-	err = ttp_af_init(ttp_family);
+	err = ttp_ip_init();
 	if (err)
 		goto err_cable;
+	err = ttp_dgram_init();
+	if (err)
+		goto err_ip;
+	err = ttp_af_init(ttp_family);
+	if (err)
+		goto err_dgram;
 
 	pr_info("ttp: Teaching TCP/IP Protocol family loaded (AF_TTP=%d)\n",
 		ttp_family);
 	return 0;
 
+err_dgram:
+	ttp_dgram_exit();
+err_ip:
+	ttp_ip_exit();
 err_cable:
 	ttp_cable_exit();
 err_ndev:
@@ -55,6 +67,8 @@ err_out:
 static void __exit ttp_exit(void)
 {
 	ttp_af_exit();
+	ttp_dgram_exit();
+	ttp_ip_exit();
 	ttp_cable_exit();
 	ttp_ndev_exit();
 	ttp_net_exit();

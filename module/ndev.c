@@ -17,6 +17,7 @@
 #include <net/rtnetlink.h>
 
 #include "ndev.h"
+#include "arp.h"
 #include "nf.h"
 #include "cable.h"
 #include "sysctl.h"
@@ -65,6 +66,25 @@ static enum ttp_ndev_state ttp_ndev_eval(struct ttp_ndev *nd)
 	return TTP_NDEV_ENABLED;
 }
 
+/* Gratuitous ARP for every address of @dev: "I am here, at this MAC". */
+static void ttp_ndev_announce(struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+	const struct in_ifaddr *ifa;
+
+	if (!in_dev)
+		return;
+	in_dev_for_each_ifa_rtnl(ifa, in_dev)
+		ttp_arp_announce(dev, ifa->ifa_local);
+}
+
+static void ttp_ndev_disable(struct ttp_ndev *nd)
+{
+	ttp_nf_hook_del(nd);
+	/* Neighbours learnt through a device that is gone are no more. */
+	ttp_arp_flush_dev(dev_net(nd->dev), nd->dev);
+}
+
 static void ttp_ndev_update(struct ttp_ndev *nd)
 {
 	bool want = ttp_ndev_eval(nd) == TTP_NDEV_ENABLED;
@@ -73,12 +93,15 @@ static void ttp_ndev_update(struct ttp_ndev *nd)
 	if (want == nd->hooked)
 		return;
 	if (!want) {
-		ttp_nf_hook_del(nd);
+		ttp_ndev_disable(nd);
 		return;
 	}
 	err = ttp_nf_hook_add(nd);
-	if (err)
+	if (err) {
 		netdev_warn(nd->dev, "ttp: cannot enable TTP here: %d\n", err);
+		return;
+	}
+	ttp_ndev_announce(nd->dev);
 }
 
 void ttp_ndev_set_knob(struct ttp_ndev *nd, int val)
@@ -144,7 +167,7 @@ static int ttp_ndev_create(struct net_device *dev)
 static void ttp_ndev_destroy(struct ttp_ndev *nd)
 {
 	if (nd->hooked)
-		ttp_nf_hook_del(nd);
+		ttp_ndev_disable(nd);
 	ttp_sysctl_ndev_unregister(nd);
 	list_del_rcu(&nd->list);
 	call_rcu(&nd->rcu, ttp_ndev_free_rcu);
@@ -199,8 +222,11 @@ static int ttp_ndev_inetaddr_event(struct notifier_block *nb,
 	if (!ttp_ndev_wanted(dev))
 		return NOTIFY_DONE;
 	nd = ttp_ndev_find(dev);
-	if (nd)
-		ttp_ndev_update(nd);
+	if (!nd)
+		return NOTIFY_DONE;
+	if (nd->hooked && event == NETDEV_UP)
+		ttp_arp_announce(dev, ifa->ifa_local);
+	ttp_ndev_update(nd);
 	return NOTIFY_DONE;
 }
 
@@ -222,6 +248,24 @@ unsigned int ttp_ndev_count_enabled(struct ttp_net *tn)
 		n += READ_ONCE(nd->hooked);
 	rcu_read_unlock();
 	return n;
+}
+
+/* Does TTP run on @dev right now?  Any context; takes RCU itself. */
+bool ttp_ndev_enabled(const struct net_device *dev)
+{
+	struct ttp_net *tn = ttp_net(dev_net(dev));
+	struct ttp_ndev *nd;
+	bool on = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(nd, &tn->ndevs, list) {
+		if (nd->dev == dev) {
+			on = READ_ONCE(nd->hooked);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return on;
 }
 
 static void ttp_ndev_stats_sum(struct ttp_ndev *nd, struct ttp_ndev_stats *s)

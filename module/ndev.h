@@ -49,6 +49,7 @@ void ttp_ndev_exit(void);
 
 void ttp_ndev_set_knob(struct ttp_ndev *nd, int val);
 unsigned int ttp_ndev_count_enabled(struct ttp_net *tn);
+bool ttp_ndev_enabled(const struct net_device *dev);
 int ttp_ndev_seq_show(struct seq_file *seq, void *v);
 
 #endif /* _TTP_NDEV_H */

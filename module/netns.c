@@ -14,6 +14,8 @@
 #include "stats.h"
 #include "proc.h"
 #include "sysctl.h"
+#include "arp.h"
+#include "dgram.h"
 
 unsigned int ttp_net_id __read_mostly;
 
@@ -34,8 +36,18 @@ static int __net_init ttp_net_init_ns(struct net *net)
 	err = ttp_sysctl_init_ns(tn);
 	if (err)
 		goto err_proc;
+	err = ttp_arp_init_ns(tn);
+	if (err)
+		goto err_sysctl;
+	err = ttp_dgram_init_ns(tn);
+	if (err)
+		goto err_arp;
 	return 0;
 
+err_arp:
+	ttp_arp_exit_ns(tn);
+err_sysctl:
+	ttp_sysctl_exit_ns(tn);
 err_proc:
 	ttp_proc_exit_ns(tn);
 err_stats:
@@ -49,6 +61,8 @@ static void __net_exit ttp_net_exit_ns(struct net *net)
 
 	/* Devices went first (see above); an entry left here is a bug. */
 	WARN_ON_ONCE(!list_empty(&tn->ndevs));
+	ttp_dgram_exit_ns(tn);
+	ttp_arp_exit_ns(tn);
 	ttp_sysctl_exit_ns(tn);
 	ttp_proc_exit_ns(tn);
 	ttp_stats_exit_ns(tn);

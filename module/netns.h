@@ -12,14 +12,35 @@
 #include <net/netns/generic.h>
 
 struct ttp_mib;
+struct ttp_arp_table;
+struct ttp_dgram_table;
+
+/* The namespace's knobs: /proc/sys/net/ttp/, see Documentation/proc.md. */
+struct ttp_net_cfg {
+	int forwarding;			/* forward between enabled devices */
+	int default_ttl;		/* TTL of locally sent packets */
+	int local_port_range[2];	/* ephemeral ports */
+	int arp_retries;		/* requests before FAILED */
+	int arp_retrans_ms;		/* between requests */
+	int arp_reachable_ms;		/* REACHABLE -> STALE */
+	int arp_delay_probe_ms;		/* DELAY -> PROBE */
+	int arp_stale_ms;		/* unused STALE/FAILED entries go */
+	int arp_max_entries;		/* cache size limit */
+	int arp_queue_len;		/* packets waiting per entry */
+};
 
 struct ttp_net {
 	struct net *net;
 	struct ttp_mib __percpu *mib;		/* /proc/net/ttp/stats */
 	struct proc_dir_entry *proc_dir;	/* /proc/net/ttp */
 	struct ctl_table_header *sysctl_hdr;	/* /proc/sys/net/ttp */
+	struct ctl_table *sysctl_table;
 	/* struct ttp_ndev of this namespace: RCU readers, RTNL writers */
 	struct list_head ndevs;
+	struct ttp_net_cfg cfg;
+	atomic_t ip_id;				/* IP ID of sent packets */
+	struct ttp_arp_table *arp;
+	struct ttp_dgram_table *dgram;
 };
 
 extern unsigned int ttp_net_id;

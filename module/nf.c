@@ -4,14 +4,17 @@
  *
  * TTP does not register a packet_type: a netdev ingress hook lets a
  * teacher put nft rules in front of TTP (drop a SYN-ACK, count ARP) with
- * the ordinary tools.  Frames that are not TTP's are accepted untouched,
- * so the kernel's own IPv4 and ARP keep working on the same cable.
+ * the ordinary tools.  TTP frames are taken (NF_STOLEN) and handed to the
+ * network layer or to TTP ARP; frames that are not TTP's are accepted
+ * untouched, so the kernel's own IPv4 and ARP keep working on the cable.
  */
 #include <linux/if_arp.h>
 #include <linux/netfilter_netdev.h>
 #include <linux/skbuff.h>
 #include <uapi/linux/ttp.h>
 
+#include "arp.h"
+#include "ip.h"
 #include "nf.h"
 #include "stats.h"
 
@@ -34,13 +37,15 @@ static unsigned int ttp_nf_ingress(void *priv, struct sk_buff *skb,
 	case htons(ETH_P_TTP):
 		this_cpu_inc(nd->stats->in_ttp);
 		TTP_INC_STATS(nd->tn, TTP_MIB_NF_IN_TTP);
-		break;
+		ttp_ip_rcv(skb, nd);
+		return NF_STOLEN;
 	case htons(ETH_P_ARP):
 		if (!ttp_nf_is_ttp_arp(skb))
 			break;
 		this_cpu_inc(nd->stats->in_arp);
 		TTP_INC_STATS(nd->tn, TTP_MIB_NF_IN_ARP);
-		break;
+		ttp_arp_rcv(skb, nd);
+		return NF_STOLEN;
 	}
 	return NF_ACCEPT;
 }

@@ -11,6 +11,24 @@
 #include "proc.h"
 #include "stats.h"
 #include "ndev.h"
+#include "arp.h"
+#include "dgram.h"
+
+/*
+ * /proc/net/ttp/sockets: every TTP socket of the namespace, one line each,
+ * with /proc/net/tcp-like columns (Documentation/proc.md).
+ */
+static int ttp_proc_sockets_show(struct seq_file *seq, void *v)
+{
+	struct ttp_net *tn = ttp_net(seq_file_single_net(seq));
+
+	seq_printf(seq, "%-5s %-21s %-21s %-11s %8s %8s %8s %8s %8s %8s %6s %6s %7s %-5s %7s %5s %s\n",
+		   "Proto", "Local", "Remote", "State", "SendQ", "RecvQ",
+		   "SndBuf", "RcvBuf", "SndWnd", "RcvWnd", "Cwnd", "Rto",
+		   "Retrans", "Timer", "Drops", "Uid", "Inode");
+	ttp_dgram_seq_show(seq, tn);
+	return 0;
+}
 
 int ttp_proc_init_ns(struct ttp_net *tn)
 {
@@ -25,6 +43,14 @@ int ttp_proc_init_ns(struct ttp_net *tn)
 		goto err;
 	if (!proc_create_net_single("devices", 0444, tn->proc_dir,
 				    ttp_ndev_seq_show, NULL))
+		goto err;
+	/* Writable: static entries, delete, flush (CAP_NET_ADMIN). */
+	if (!proc_create_net_single_write("arp", 0644, tn->proc_dir,
+					  ttp_arp_seq_show, ttp_arp_proc_write,
+					  NULL))
+		goto err;
+	if (!proc_create_net_single("sockets", 0444, tn->proc_dir,
+				    ttp_proc_sockets_show, NULL))
 		goto err;
 	return 0;
 

@@ -3,7 +3,7 @@
  * /proc/sys/net/ttp/: the per-namespace knobs.
  *
  * Layout, modelled on net.ipv4.conf:
- *   net/ttp/                  namespace-wide knobs (later layers add them)
+ *   net/ttp/<knob>            namespace-wide knobs (Documentation/proc.md)
  *   net/ttp/conf/<dev>/enabled   run TTP on this Ethernet device (0/1)
  */
 #include <linux/netdevice.h>
@@ -15,23 +15,123 @@
 #include "sysctl.h"
 #include "ndev.h"
 
-/* Namespace-wide knobs.  Empty for now: it makes net/ttp/ exist. */
-static struct ctl_table ttp_sysctl_ns_table[] = {
+static const struct ttp_net_cfg ttp_sysctl_defaults = {
+	.forwarding		= 0,
+	.default_ttl		= 64,
+	.local_port_range	= { 32768, 60999 },
+	.arp_retries		= 3,
+	.arp_retrans_ms		= 1000,
+	.arp_reachable_ms	= 30000,
+	.arp_delay_probe_ms	= 5000,
+	.arp_stale_ms		= 60000,
+	.arp_max_entries	= 512,
+	.arp_queue_len		= 10,
+};
+
+static int ttp_sysctl_port_range(TTP_CTL_CONST struct ctl_table *table,
+				 int write, void *buffer, size_t *lenp,
+				 loff_t *ppos)
+{
+	int *range = table->data;
+	int val[2] = { READ_ONCE(range[0]), READ_ONCE(range[1]) };
+	struct ctl_table tmp = *table;
+	int err;
+
+	tmp.data = val;
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (val[0] > val[1])
+		return -EINVAL;
+	WRITE_ONCE(range[0], val[0]);
+	WRITE_ONCE(range[1], val[1]);
+	return 0;
+}
+
+static int ttp_sysctl_int_10 = 10, ttp_sysctl_int_16 = 16;
+static int ttp_sysctl_int_100 = 100, ttp_sysctl_int_255 = 255;
+static int ttp_sysctl_int_1000 = 1000, ttp_sysctl_int_60000 = 60000;
+static int ttp_sysctl_int_65535 = 65535, ttp_sysctl_int_65536 = 65536;
+static int ttp_sysctl_int_hour_ms = 3600 * 1000;
+static int ttp_sysctl_int_day_ms = 86400 * 1000;
+
+#define TTP_SYSCTL_INT(name, field, min, max) {			\
+	.procname	= name,						\
+	.data		= (void *)&ttp_sysctl_defaults.field,		\
+	.maxlen		= sizeof(int),					\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= (void *)(min),				\
+	.extra2		= (void *)(max),				\
+}
+
+/*
+ * Namespace-wide knobs.  .data points into ttp_sysctl_defaults; each
+ * namespace gets a copy of the table pointing at the same field of its own
+ * struct ttp_net_cfg.
+ */
+static const struct ctl_table ttp_sysctl_ns_template[] = {
+	TTP_SYSCTL_INT("forwarding", forwarding, SYSCTL_ZERO, SYSCTL_ONE),
+	TTP_SYSCTL_INT("default_ttl", default_ttl, SYSCTL_ONE,
+		       &ttp_sysctl_int_255),
+	{
+		.procname	= "local_port_range",
+		.data		= (void *)&ttp_sysctl_defaults.local_port_range,
+		.maxlen		= sizeof(ttp_sysctl_defaults.local_port_range),
+		.mode		= 0644,
+		.proc_handler	= ttp_sysctl_port_range,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_sysctl_int_65535,
+	},
+	TTP_SYSCTL_INT("arp_retries", arp_retries, SYSCTL_ONE,
+		       &ttp_sysctl_int_10),
+	TTP_SYSCTL_INT("arp_retrans_ms", arp_retrans_ms, &ttp_sysctl_int_10,
+		       &ttp_sysctl_int_60000),
+	TTP_SYSCTL_INT("arp_reachable_ms", arp_reachable_ms,
+		       &ttp_sysctl_int_100, &ttp_sysctl_int_hour_ms),
+	TTP_SYSCTL_INT("arp_delay_probe_ms", arp_delay_probe_ms, SYSCTL_ZERO,
+		       &ttp_sysctl_int_60000),
+	TTP_SYSCTL_INT("arp_stale_ms", arp_stale_ms, &ttp_sysctl_int_1000,
+		       &ttp_sysctl_int_day_ms),
+	TTP_SYSCTL_INT("arp_max_entries", arp_max_entries, &ttp_sysctl_int_16,
+		       &ttp_sysctl_int_65536),
+	TTP_SYSCTL_INT("arp_queue_len", arp_queue_len, SYSCTL_ONE,
+		       &ttp_sysctl_int_1000),
 	{ }
 };
 
 int ttp_sysctl_init_ns(struct ttp_net *tn)
 {
+	const size_t n = ARRAY_SIZE(ttp_sysctl_ns_template) - 1;
+	struct ctl_table *table;
+	size_t i;
+
+	tn->cfg = ttp_sysctl_defaults;
+	table = kmemdup(ttp_sysctl_ns_template,
+			sizeof(ttp_sysctl_ns_template), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		table[i].data = (char *)&tn->cfg +
+			((char *)table[i].data -
+			 (char *)&ttp_sysctl_defaults);
+
 	tn->sysctl_hdr = ttp_compat_register_sysctl(tn->net, "net/ttp",
-						    ttp_sysctl_ns_table,
-						    ARRAY_SIZE(ttp_sysctl_ns_table) - 1);
-	return tn->sysctl_hdr ? 0 : -ENOMEM;
+						    table, n);
+	if (!tn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	tn->sysctl_table = table;
+	return 0;
 }
 
 void ttp_sysctl_exit_ns(struct ttp_net *tn)
 {
 	unregister_net_sysctl_table(tn->sysctl_hdr);
+	kfree(tn->sysctl_table);
 	tn->sysctl_hdr = NULL;
+	tn->sysctl_table = NULL;
 }
 
 /*

@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TTP datagram sockets: socket(AF_TTP, SOCK_DGRAM, 0).
+ *
+ * The UDP service (RFC 768) on the TTP network layer: ports, a checksum
+ * over the IPv4-style pseudo-header, one send() = one packet.  Every call
+ * answers with the errno Linux's UDP gives in the same situation, so a
+ * student's UDP program runs on TTP once its address family is changed.
+ *
+ * The sockets of a namespace sit in a table hashed by local port.  bind(),
+ * connect() and close() change it under a spinlock; the receive path only
+ * reads it under RCU, which is why sockets are freed a grace period after
+ * their last reference goes (SOCK_RCU_FREE).
+ */
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/random.h>
+#include <linux/sockios.h>
+#include <linux/uaccess.h>
+#include <linux/udp.h>
+#include <asm/ioctls.h>
+#include <net/checksum.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+#include <uapi/linux/ttp.h>
+
+#include "af.h"
+#include "ctl.h"
+#include "dgram.h"
+#include "ip.h"
+#include "stats.h"
+
+#define TTP_DGRAM_HASH_SIZE	256
+#define TTP_DGRAM_HLEN		sizeof(struct udphdr)
+/* The largest packet, 65535 bytes, less both headers: 65507. */
+#define TTP_DGRAM_MAX_PAYLOAD	(IP_MAX_MTU - sizeof(struct iphdr) - \
+				 TTP_DGRAM_HLEN)
+
+struct ttp_dgram_table {
+	spinlock_t lock;		/* writers; readers use RCU */
+	struct hlist_head hash[TTP_DGRAM_HASH_SIZE];	/* by local port */
+};
+
+struct ttp_dgram_sock {
+	struct sock sk;		/* first: sk_alloc() allocates the whole */
+	/*
+	 * Written under lock_sock() and the table lock, read by the
+	 * receive path under RCU alone.
+	 */
+	__be32 saddr;		/* local address: bound or chosen by connect() */
+	__be32 daddr;		/* connected peer; 0 when not connected */
+	u16 port;		/* local port, host order; 0: not in the table */
+	__be16 dport;		/* connected peer's port */
+};
+
+static struct ttp_dgram_sock *ttp_dgram_sk(const struct sock *sk)
+{
+	return container_of(sk, struct ttp_dgram_sock, sk);
+}
+
+static struct ttp_dgram_table *ttp_dgram_table(const struct sock *sk)
+{
+	return ttp_net(sock_net(sk))->dgram;
+}
+
+static struct hlist_head *ttp_dgram_bucket(struct ttp_dgram_table *t,
+					   u16 port)
+{
+	return &t->hash[port % TTP_DGRAM_HASH_SIZE];
+}
+
+/* --- the port table --------------------------------------------------- */
+
+/*
+ * Would @sk bound to @saddr take datagrams that @sk2, on the same port,
+ * already takes?  Linux's UDP rule: unless both set SO_REUSEADDR, the
+ * port is taken when the addresses overlap (equal, or either is the
+ * wildcard) and so do the bound devices.
+ */
+static bool ttp_dgram_clash(const struct sock *sk, __be32 saddr,
+			    const struct sock *sk2)
+{
+	__be32 saddr2 = ttp_dgram_sk(sk2)->saddr;
+	/* SO_BINDTODEVICE changes these without our locks. */
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+	int dev2 = READ_ONCE(sk2->sk_bound_dev_if);
+
+	if (sk->sk_reuse && sk2->sk_reuse)
+		return false;
+	if (saddr && saddr2 && saddr != saddr2)
+		return false;
+	return !dev || !dev2 || dev == dev2;
+}
+
+/* Called with the table lock held. */
+static bool ttp_dgram_port_taken(struct ttp_dgram_table *t,
+				 const struct sock *sk, __be32 saddr, u16 port)
+{
+	struct sock *sk2;
+
+	sk_for_each(sk2, ttp_dgram_bucket(t, port))
+		if (sk2 != sk && ttp_dgram_sk(sk2)->port == port &&
+		    ttp_dgram_clash(sk, saddr, sk2))
+			return true;
+	return false;
+}
+
+/*
+ * An ephemeral port from net.ttp.local_port_range, or 0 if none is free.
+ * The search starts at a random port so that ports are hard to guess
+ * (RFC 6056).  Called with the table lock held.
+ */
+static u16 ttp_dgram_pick_port(struct ttp_dgram_table *t,
+			       const struct sock *sk, __be32 saddr)
+{
+	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	u32 lo = READ_ONCE(cfg->local_port_range[0]);
+	u32 hi = READ_ONCE(cfg->local_port_range[1]);
+	u32 n, start, i;
+	u16 port;
+
+	/* The sysctl writes both ends one by one: they may cross briefly. */
+	if (lo > hi)
+		swap(lo, hi);
+	n = hi - lo + 1;
+	start = get_random_u32_below(n);
+	for (i = 0; i < n; i++) {
+		port = lo + (start + i) % n;
+		if (!ttp_dgram_port_taken(t, sk, saddr, port))
+			return port;
+	}
+	return 0;
+}
+
+/*
+ * Enter @sk in the table as @saddr:@port; port 0 asks for an ephemeral
+ * one.  Returns 0 or -EADDRINUSE.  Called under lock_sock().
+ */
+static int ttp_dgram_hash(struct sock *sk, __be32 saddr, u16 port)
+{
+	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+
+	spin_lock_bh(&t->lock);
+	if (!port)
+		port = ttp_dgram_pick_port(t, sk, saddr);
+	else if (ttp_dgram_port_taken(t, sk, saddr, port))
+		port = 0;
+	if (port) {
+		WRITE_ONCE(ds->saddr, saddr);
+		WRITE_ONCE(ds->port, port);
+		/* Publishes the fields above to RCU readers. */
+		sk_add_node_rcu(sk, ttp_dgram_bucket(t, port));
+	}
+	spin_unlock_bh(&t->lock);
+	return port ? 0 : -EADDRINUSE;
+}
+
+static void ttp_dgram_unhash(struct sock *sk)
+{
+	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+
+	spin_lock_bh(&t->lock);
+	if (sk_del_node_init_rcu(sk))
+		WRITE_ONCE(ttp_dgram_sk(sk)->port, 0);
+	spin_unlock_bh(&t->lock);
+}
+
+/*
+ * connect() and send() on an unbound socket bind it to an ephemeral port
+ * first.  Linux says EAGAIN when none is left.  Called under lock_sock().
+ */
+static int ttp_dgram_autobind(struct sock *sk)
+{
+	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+
+	if (ds->port)
+		return 0;
+	return ttp_dgram_hash(sk, ds->saddr, 0) ? -EAGAIN : 0;
+}
+
+/*
+ * How well @sk matches a datagram from @saddr:@sport to @daddr, received
+ * on device @ifindex (0: any device).  0 is no match; otherwise, as in
+ * Linux's UDP, the more specific socket wins: connected to the sender,
+ * over bound to @daddr, over bound to any address, with a socket bound to
+ * the receiving device winning a tie.  RCU read side.
+ */
+static int ttp_dgram_score(const struct sock *sk, __be32 saddr, __be16 sport,
+			   __be32 daddr, int ifindex)
+{
+	const struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	__be32 local = READ_ONCE(ds->saddr);
+	__be32 peer = READ_ONCE(ds->daddr);
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+	int score = 1;
+
+	if (peer) {
+		if (peer != saddr || READ_ONCE(ds->dport) != sport)
+			return 0;
+		score += 4;
+	}
+	if (local) {
+		if (local != daddr)
+			return 0;
+		score += 2;
+	}
+	if (dev && ifindex) {
+		if (dev != ifindex)
+			return 0;
+		score += 1;
+	}
+	return score;
+}
+
+static struct sock *ttp_dgram_lookup(struct ttp_dgram_table *t,
+				     __be32 saddr, __be16 sport,
+				     __be32 daddr, __be16 dport, int ifindex)
+{
+	u16 port = ntohs(dport);
+	struct sock *sk, *best = NULL;
+	int score, best_score = 0;
+
+	sk_for_each_rcu(sk, ttp_dgram_bucket(t, port)) {
+		if (READ_ONCE(ttp_dgram_sk(sk)->port) != port)
+			continue;
+		score = ttp_dgram_score(sk, saddr, sport, daddr, ifindex);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/* --- receive ---------------------------------------------------------- */
+
+/*
+ * RFC 768 / RFC 1122 4.1.3.4: the length must fit in the packet (link
+ * padding after it is trimmed off), and the checksum is verified unless
+ * the sender sent none (0).  Returns the counter a bad datagram bumps, or
+ * -1 for a good one.
+ */
+static int ttp_dgram_check(struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+	unsigned int len;
+	__wsum csum;
+
+	if (!pskb_may_pull(skb, TTP_DGRAM_HLEN))
+		return TTP_MIB_DGRAM_IN_ERRORS;
+	skb_reset_transport_header(skb);
+	len = ntohs(udp_hdr(skb)->len);
+	if (len < TTP_DGRAM_HLEN || len > skb->len)
+		return TTP_MIB_DGRAM_IN_ERRORS;
+	if (pskb_trim_rcsum(skb, len))
+		return TTP_MIB_DGRAM_IN_ERRORS;
+	if (!udp_hdr(skb)->check)
+		return -1;
+	/* Always in software: students mangle packets on the wire. */
+	iph = ip_hdr(skb);
+	csum = skb_checksum(skb, 0, len, 0);
+	if (csum_tcpudp_magic(iph->saddr, iph->daddr, len, TTPPROTO_DGRAM,
+			      csum))
+		return TTP_MIB_DGRAM_IN_CSUM_ERRORS;
+	return -1;
+}
+
+/* Charge @skb to @sk's receive buffer and queue it.  Consumes @skb. */
+static void ttp_dgram_queue(struct net *net, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	int err;
+
+	/* A socket filter sees the datagram header, as on a UDP socket. */
+	if (sk_filter_trim_cap(sk, skb, TTP_DGRAM_HLEN)) {
+		atomic_inc(&sk->sk_drops);
+		goto drop;
+	}
+	__skb_pull(skb, TTP_DGRAM_HLEN);
+	/* Refusals are counted in sk_drops already (SO_RXQ_OVFL). */
+	err = __sock_queue_rcv_skb(sk, skb);
+	if (err) {
+		if (err == -ENOMEM)
+			TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_RCVBUF_ERRORS);
+		goto drop;
+	}
+	TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_IN_DATAGRAMS);
+	return;
+
+drop:
+	TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_IN_ERRORS);
+	kfree_skb(skb);
+}
+
+/**
+ * ttp_dgram_rcv - a datagram for one of our addresses
+ * @skb: data at the datagram header, network header set; consumed
+ *
+ * Called in softirq context.  The source address and port stay in the
+ * headers of the queued skb, where recvmsg() finds them.
+ */
+void ttp_dgram_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	const struct iphdr *iph;
+	struct sock *sk;
+	int bad;
+
+	bad = ttp_dgram_check(skb);
+	if (bad >= 0) {
+		if (bad == TTP_MIB_DGRAM_IN_CSUM_ERRORS)
+			TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_IN_ERRORS);
+		TTP_NET_INC_STATS(net, bad);
+		kfree_skb(skb);
+		return;
+	}
+	iph = ip_hdr(skb);
+	rcu_read_lock();
+	sk = ttp_dgram_lookup(ttp_net(net)->dgram, iph->saddr,
+			      udp_hdr(skb)->source, iph->daddr,
+			      udp_hdr(skb)->dest, skb->dev->ifindex);
+	if (sk) {
+		ttp_dgram_queue(net, sk, skb);
+	} else {
+		TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_NO_PORTS);
+		ttp_ctl_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		kfree_skb(skb);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * ttp_dgram_err - a control message reports an error for our datagram
+ * @net: namespace
+ * @iph: the quoted network header (IHL 5), then our datagram header
+ * @err: errno for the socket
+ *
+ * As Linux's UDP without IP_RECVERR, only a connected socket hears of
+ * it: an unconnected one could not tell which of its sends failed.
+ */
+void ttp_dgram_err(struct net *net, const struct iphdr *iph, int err)
+{
+	const struct udphdr *uh = (const struct udphdr *)(iph + 1);
+	struct sock *sk;
+
+	rcu_read_lock();
+	/* We sent it from iph->saddr:source to iph->daddr:dest. */
+	sk = ttp_dgram_lookup(ttp_net(net)->dgram, iph->daddr, uh->dest,
+			      iph->saddr, uh->source, 0);
+	if (sk && READ_ONCE(ttp_dgram_sk(sk)->daddr)) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	}
+	rcu_read_unlock();
+}
+
+/* --- socket calls ----------------------------------------------------- */
+
+/*
+ * A struct sockaddr_ttp from the user: EINVAL when short, EAFNOSUPPORT
+ * for another family.  AF_UNSPEC passes, as inet_bind() and udp_sendmsg()
+ * let it for old programs; callers narrow that down.
+ */
+static int ttp_dgram_check_addr(const struct sock *sk,
+				const struct sockaddr_ttp *sttp, int len)
+{
+	if (len < (int)sizeof(*sttp))
+		return -EINVAL;
+	if (sttp->sttp_family != sk->sk_family &&
+	    sttp->sttp_family != AF_UNSPEC)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static int ttp_dgram_bind(struct socket *sock, struct sockaddr *uaddr,
+			  int addr_len)
+{
+	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+	__be32 addr;
+	u16 port;
+	int err;
+
+	err = ttp_dgram_check_addr(sk, sttp, addr_len);
+	if (err)
+		return err;
+	addr = sttp->sttp_addr;
+	port = ntohs(sttp->sttp_port);
+	if (sttp->sttp_family == AF_UNSPEC && addr != htonl(INADDR_ANY))
+		return -EAFNOSUPPORT;
+	if (addr != htonl(INADDR_ANY) && !ttp_ip_is_local(net, addr))
+		return -EADDRNOTAVAIL;
+	if (port && port < PROT_SOCK &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+
+	lock_sock(sk);
+	err = ttp_dgram_sk(sk)->port ? -EINVAL : ttp_dgram_hash(sk, addr, port);
+	if (!err) {
+		/* What the user chose survives a disconnect; the rest not. */
+		if (addr)
+			sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+		if (port)
+			sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * connect(AF_UNSPEC) breaks the association (POSIX), and undoes what
+ * connect() chose by itself: an address or port the user did not bind.
+ */
+static int ttp_dgram_disconnect(struct sock *sk)
+{
+	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+
+	lock_sock(sk);
+	spin_lock_bh(&t->lock);
+	sk->sk_state = TCP_CLOSE;
+	WRITE_ONCE(ds->daddr, 0);
+	WRITE_ONCE(ds->dport, 0);
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		WRITE_ONCE(ds->saddr, 0);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) &&
+	    sk_del_node_init_rcu(sk))
+		WRITE_ONCE(ds->port, 0);
+	spin_unlock_bh(&t->lock);
+	release_sock(sk);
+	return 0;
+}
+
+/*
+ * The default peer.  The route is looked up now so that an unreachable
+ * peer fails connect(), and it fixes the source address of an unbound
+ * socket: from then on it receives only what is sent to that address.
+ * Called under lock_sock().
+ */
+static int ttp_dgram_set_peer(struct sock *sk, __be32 daddr, __be16 dport)
+{
+	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	struct ttp_route r;
+	int err;
+
+	err = ttp_route_output(sock_net(sk), &r, daddr, ds->saddr,
+			       READ_ONCE(sk->sk_bound_dev_if));
+	if (err)
+		return err;
+	err = ttp_dgram_autobind(sk);
+	if (!err) {
+		spin_lock_bh(&t->lock);
+		if (!ds->saddr)
+			WRITE_ONCE(ds->saddr, r.saddr);
+		WRITE_ONCE(ds->daddr, daddr);
+		WRITE_ONCE(ds->dport, dport);
+		sk->sk_state = TCP_ESTABLISHED;
+		spin_unlock_bh(&t->lock);
+	}
+	ttp_route_put(&r);
+	return err;
+}
+
+static int ttp_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
+			     int addr_len, int flags)
+{
+	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
+	struct sock *sk = sock->sk;
+	int err;
+
+	if (addr_len < (int)sizeof(uaddr->sa_family))
+		return -EINVAL;
+	if (uaddr->sa_family == AF_UNSPEC)
+		return ttp_dgram_disconnect(sk);
+	err = ttp_dgram_check_addr(sk, sttp, addr_len);
+	if (err)
+		return err;
+	lock_sock(sk);
+	err = ttp_dgram_set_peer(sk, sttp->sttp_addr, sttp->sttp_port);
+	release_sock(sk);
+	return err;
+}
+
+static int ttp_dgram_getname(struct socket *sock, struct sockaddr *uaddr,
+			     int peer)
+{
+	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, uaddr);
+	struct sock *sk = sock->sk;
+	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	int err = sizeof(*sttp);
+
+	memset(sttp, 0, sizeof(*sttp));
+	sttp->sttp_family = sk->sk_family;
+	lock_sock(sk);
+	if (!peer) {
+		sttp->sttp_addr = ds->saddr;
+		sttp->sttp_port = htons(ds->port);
+	} else if (sk->sk_state == TCP_ESTABLISHED) {
+		sttp->sttp_addr = ds->daddr;
+		sttp->sttp_port = ds->dport;
+	} else {
+		err = -ENOTCONN;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* Where a datagram goes, and from where. */
+struct ttp_dgram_dest {
+	__be32 saddr;		/* 0: the route chooses */
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	int oif;		/* SO_BINDTODEVICE, or 0 */
+};
+
+/*
+ * The destination: msg_name, else the connected peer.  Binds an unbound
+ * socket to an ephemeral port, as Linux does before a send.
+ */
+static int ttp_dgram_get_dest(struct sock *sk, struct msghdr *msg,
+			      struct ttp_dgram_dest *d)
+{
+	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
+	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	int err;
+
+	if (sttp) {
+		err = ttp_dgram_check_addr(sk, sttp, msg->msg_namelen);
+		if (err)
+			return err;
+		if (!sttp->sttp_port)
+			return -EINVAL;
+	}
+	lock_sock(sk);
+	if (sttp) {
+		d->daddr = sttp->sttp_addr;
+		d->dport = sttp->sttp_port;
+	} else if (sk->sk_state == TCP_ESTABLISHED) {
+		d->daddr = ds->daddr;
+		d->dport = ds->dport;
+	} else {
+		err = -EDESTADDRREQ;
+		goto out;
+	}
+	err = ttp_dgram_autobind(sk);
+	d->saddr = ds->saddr;
+	d->sport = htons(ds->port);
+	d->oif = READ_ONCE(sk->sk_bound_dev_if);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * A buffer for @len bytes of payload behind room for all the headers.
+ * Big datagrams get their payload in pages, as af_unix does, rather than
+ * in one high-order allocation that fails when memory is fragmented.
+ */
+static struct sk_buff *ttp_dgram_alloc_skb(struct sock *sk,
+					   const struct net_device *dev,
+					   size_t len, int noblock, int *err)
+{
+	unsigned int headroom = ttp_ip_headroom(dev);
+	size_t paged = len > SKB_MAX_ALLOC ? len - SKB_MAX_ALLOC : 0;
+	size_t linear = len - paged;
+	struct sk_buff *skb;
+
+	skb = sock_alloc_send_pskb(sk, headroom + TTP_DGRAM_HLEN + linear,
+				   paged, noblock, err,
+				   PAGE_ALLOC_COSTLY_ORDER);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, headroom);
+	skb_reset_transport_header(skb);
+	skb_put(skb, TTP_DGRAM_HLEN + linear);
+	skb->data_len = paged;
+	skb->len += paged;
+	return skb;
+}
+
+/* Build the datagram and hand it to the network layer. */
+static int ttp_dgram_xmit(struct sock *sk, struct msghdr *msg, size_t len,
+			  const struct ttp_dgram_dest *d,
+			  const struct ttp_route *r)
+{
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	int err;
+
+	skb = ttp_dgram_alloc_skb(sk, r->dev, len,
+				  msg->msg_flags & MSG_DONTWAIT, &err);
+	if (!skb) {
+		/* Linux's rule: out of memory, or out of SO_SNDBUF space. */
+		if (err == -ENOBUFS ||
+		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_SNDBUF_ERRORS);
+		return err;
+	}
+	err = skb_copy_datagram_from_iter(skb, TTP_DGRAM_HLEN, &msg->msg_iter,
+					  len);
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	uh = udp_hdr(skb);
+	uh->source = d->sport;
+	uh->dest = d->dport;
+	uh->len = htons(skb->len);
+	uh->check = 0;
+	uh->check = csum_tcpudp_magic(r->saddr, r->daddr, skb->len,
+				      TTPPROTO_DGRAM,
+				      skb_checksum(skb, 0, skb->len, 0));
+	/* 0 would mean "no checksum": send its ones' complement twin. */
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+
+	err = ttp_ip_send(net, skb, r, TTPPROTO_DGRAM,
+			  READ_ONCE(ttp_net(net)->cfg.default_ttl));
+	if (err == -ENOBUFS) {
+		/*
+		 * A full queue below us lost it, as a wire may: Linux's UDP
+		 * counts that and reports success (without IP_RECVERR).
+		 */
+		TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_SNDBUF_ERRORS);
+		return 0;
+	}
+	if (!err)
+		TTP_NET_INC_STATS(net, TTP_MIB_DGRAM_OUT_DATAGRAMS);
+	return err;
+}
+
+static int ttp_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
+			     size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_dgram_dest d;
+	struct ttp_route r;
+	int err;
+
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (len > TTP_DGRAM_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	err = ttp_dgram_get_dest(sk, msg, &d);
+	if (err)
+		return err;
+	err = ttp_route_output(sock_net(sk), &r, d.daddr, d.saddr, d.oif);
+	if (err)
+		return err;
+	/* TTP never fragments: a datagram travels in one packet or not. */
+	if (sizeof(struct iphdr) + TTP_DGRAM_HLEN + len > r.mtu)
+		err = -EMSGSIZE;
+	else
+		err = ttp_dgram_xmit(sk, msg, len, &d, &r);
+	ttp_route_put(&r);
+	return err ? err : len;
+}
+
+static void ttp_dgram_name(struct sock *sk, struct msghdr *msg,
+			   const struct sk_buff *skb)
+{
+	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
+
+	if (!sttp)
+		return;
+	memset(sttp, 0, sizeof(*sttp));
+	sttp->sttp_family = sk->sk_family;
+	sttp->sttp_port = udp_hdr(skb)->source;
+	sttp->sttp_addr = ip_hdr(skb)->saddr;
+	msg->msg_namelen = sizeof(*sttp);
+}
+
+static int ttp_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
+			     size_t len, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct sk_buff *skb;
+	size_t copied;
+	int err;
+
+	/* Without IP_RECVERR nothing is ever queued there. */
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;
+	/* Reports a pending error (sk_err) first; waits as told. */
+	skb = skb_recv_datagram(sk, flags, &err);
+	if (!skb)
+		return err;
+	copied = min_t(size_t, len, skb->len);
+	if (copied < skb->len)
+		msg->msg_flags |= MSG_TRUNC;
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err) {
+		if (!(flags & MSG_PEEK)) {
+			atomic_inc(&sk->sk_drops);
+			TTP_NET_INC_STATS(sock_net(sk),
+					  TTP_MIB_DGRAM_IN_ERRORS);
+		}
+		kfree_skb(skb);
+		return err;
+	}
+	sock_recv_cmsgs(msg, sk, skb);
+	ttp_dgram_name(sk, msg, skb);
+	err = flags & MSG_TRUNC ? skb->len : copied;
+	skb_free_datagram(sk, skb);
+	return err;
+}
+
+/* SIOCINQ: the size of the next datagram, as for UDP, not of them all. */
+static int ttp_dgram_first_len(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct sk_buff *skb;
+	int len;
+
+	spin_lock_bh(&q->lock);
+	skb = skb_peek(q);
+	len = skb ? skb->len : 0;
+	spin_unlock_bh(&q->lock);
+	return len;
+}
+
+static int ttp_dgram_ioctl(struct socket *sock, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	int amount;
+
+	switch (cmd) {
+	case SIOCOUTQ:
+		amount = sk_wmem_alloc_get(sk);
+		break;
+	case SIOCINQ:
+		amount = ttp_dgram_first_len(sk);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(amount, (int __user *)arg);
+}
+
+/*
+ * As inet_shutdown(): the flags are set either way, so that poll() wakes
+ * up, but an unconnected socket also gets ENOTCONN.
+ */
+static int ttp_dgram_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 -> RCV_, SEND_, both */
+	how++;
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+	lock_sock(sk);
+	err = sk->sk_state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
+}
+
+/* SOL_SOCKET options never get here: the core handles them. */
+static int ttp_dgram_setsockopt(struct socket *sock, int level, int optname,
+				sockptr_t optval, unsigned int optlen)
+{
+	return -ENOPROTOOPT;
+}
+
+static int ttp_dgram_getsockopt(struct socket *sock, int level, int optname,
+				char __user *optval, int __user *optlen)
+{
+	return -ENOPROTOOPT;
+}
+
+static int ttp_dgram_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk)
+		return 0;
+	ttp_dgram_unhash(sk);
+	lock_sock(sk);
+	sock_orphan(sk);
+	sock->sk = NULL;
+	release_sock(sk);
+	skb_queue_purge(&sk->sk_receive_queue);
+	sock_put(sk);
+	return 0;
+}
+
+/*
+ * A receiver that found the socket just before it was unhashed may still
+ * queue to it; the socket is freed a grace period later, and this purge
+ * catches those datagrams.
+ */
+static void ttp_dgram_destruct(struct sock *sk)
+{
+	skb_queue_purge(&sk->sk_receive_queue);
+}
+
+/*
+ * .family stays PF_TTP even when the family= parameter moves TTP: the
+ * core reads ops->family only to spot PF_UNIX sockets.  What users see
+ * (getsockname(), SO_DOMAIN, LSMs, lockdep classes) is sk->sk_family,
+ * which is the number af.c registered.
+ */
+static const struct proto_ops ttp_dgram_ops = {
+	.family		= PF_TTP,
+	.owner		= THIS_MODULE,
+	.release	= ttp_dgram_release,
+	.bind		= ttp_dgram_bind,
+	.connect	= ttp_dgram_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= ttp_dgram_getname,
+	.poll		= datagram_poll,
+	.ioctl		= ttp_dgram_ioctl,
+	.gettstamp	= sock_gettstamp,
+	.listen		= sock_no_listen,
+	.shutdown	= ttp_dgram_shutdown,
+	.setsockopt	= ttp_dgram_setsockopt,
+	.getsockopt	= ttp_dgram_getsockopt,
+	.sendmsg	= ttp_dgram_sendmsg,
+	.recvmsg	= ttp_dgram_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+static struct proto ttp_dgram_prot = {
+	.name		= "TTP_DGRAM",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct ttp_dgram_sock),
+};
+
+int ttp_dgram_create(struct net *net, struct socket *sock, int protocol,
+		     int kern)
+{
+	struct sock *sk;
+
+	sk = sk_alloc(net, ttp_af_family(), GFP_KERNEL, &ttp_dgram_prot, kern);
+	if (!sk)
+		return -ENOBUFS;
+	sock->ops = &ttp_dgram_ops;
+	sock->state = SS_UNCONNECTED;
+	sock_init_data(sock, sk);
+	sk->sk_protocol = TTPPROTO_DGRAM;
+	sk->sk_destruct = ttp_dgram_destruct;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	return 0;
+}
+
+/* --- /proc/net/ttp/sockets -------------------------------------------- */
+
+static void ttp_dgram_seq_sock(struct seq_file *seq, struct sock *sk)
+{
+	const struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	__be32 saddr = READ_ONCE(ds->saddr), daddr = READ_ONCE(ds->daddr);
+	char local[24], remote[24];
+
+	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ds->port));
+	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
+		 ntohs(READ_ONCE(ds->dport)));
+	seq_printf(seq, "%-5s %-21s %-21s %-11s %8d %8d %8d %8d %8s %8s %6s %6s %7s %-5s %7d %5u %lu\n",
+		   "dgram", local, remote, daddr ? "ESTAB" : "UNCONN",
+		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
+		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),
+		   "-", "-", "-", "-", "-", "-", atomic_read(&sk->sk_drops),
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   sock_i_ino(sk));
+}
+
+void ttp_dgram_seq_show(struct seq_file *seq, struct ttp_net *tn)
+{
+	struct sock *sk;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < TTP_DGRAM_HASH_SIZE; i++)
+		sk_for_each_rcu(sk, &tn->dgram->hash[i])
+			ttp_dgram_seq_sock(seq, sk);
+	rcu_read_unlock();
+}
+
+/* --- init and exit ---------------------------------------------------- */
+
+int ttp_dgram_init_ns(struct ttp_net *tn)
+{
+	struct ttp_dgram_table *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	spin_lock_init(&t->lock);
+	tn->dgram = t;
+	return 0;
+}
+
+void ttp_dgram_exit_ns(struct ttp_net *tn)
+{
+	struct ttp_dgram_table *t = tn->dgram;
+	unsigned int i;
+
+	if (!t)
+		return;
+	/* Every user socket holds its namespace: none can be left here. */
+	for (i = 0; i < TTP_DGRAM_HASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t->hash[i]));
+	kfree(t);
+	tn->dgram = NULL;
+}
+
+int ttp_dgram_init(void)
+{
+	/* A slab of its own: /proc/slabinfo shows the TTP_DGRAM sockets. */
+	return proto_register(&ttp_dgram_prot, 1);
+}
+
+void ttp_dgram_exit(void)
+{
+	proto_unregister(&ttp_dgram_prot);
+}
