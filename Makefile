@@ -3,6 +3,7 @@
 # TTP top-level Makefile: the user's entry points.
 #
 #   make               build module/ttp.ko against KDIR
+#   make tools         build the user-space tools (scripts/*.c -> build/tools/)
 #   make demo          boot the VM and show TTP at work (README)
 #   make test          build, boot the VM, run every selftest (T=NAME: one)
 #   make check         checkpatch --strict, sparse and W=1 builds on 6.1 and 6.12
@@ -17,7 +18,7 @@ KDIR ?= $(shell $(TOP)/scripts/kdir)
 KERNEL ?= 6.1
 T ?=
 
-.PHONY: all modules clean check test demo deps help
+.PHONY: all modules tools clean check test demo deps help
 
 all: modules
 
@@ -27,6 +28,18 @@ modules:
 		echo "Install headers: apt-get install linux-headers-amd64, or set KDIR=."; \
 		exit 1; fi
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+# User-space tools (ttpcat, ...): one C file each, built for the host; the
+# test VM shares the host's root, so the same binaries run there.
+TOOLS_SRC := $(wildcard $(TOP)/scripts/*.c)
+TOOLS := $(patsubst $(TOP)/scripts/%.c,$(TOP)/build/tools/%,$(TOOLS_SRC))
+TOOLS_CFLAGS := -O2 -g -Wall -Wextra -I$(TOP)/module/include/uapi
+
+tools: $(TOOLS)
+
+$(TOP)/build/tools/%: $(TOP)/scripts/%.c $(wildcard $(TOP)/module/include/uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
@@ -46,4 +59,4 @@ demo:
 	$(TOP)/scripts/demo --kernel $(KERNEL)
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'

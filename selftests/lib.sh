@@ -9,7 +9,7 @@
 #   cleanup:  at_exit CMD (run in reverse order on exit, even on failure)
 #   netns:    ns_add NAME (IPv6 off, deleted at exit); in_ns NS CMD...
 #   polling:  wait_for 'SHELL CONDITION' TIMEOUT_SECONDS
-#   module:   TTP_KO; ttp_load; ttp_loaded
+#   module:   TTP_TOP; TTP_KO; ttp_load; ttp_loaded; TTPCAT (build/tools)
 #   /proc:    ttp_stat NAME [NS]; ttp_dev_field DEV COL [NS]
 #   agent:    py_start NS; py NS CMD ARGS... (see _PY_AGENT below)
 #
@@ -22,8 +22,11 @@
 # shellcheck disable=SC2016 # awk/python programs are single-quoted
 set -u
 
+TTP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # TTP_KO may be set to test another build (e.g. for another kernel).
-TTP_KO=${TTP_KO:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/module/ttp.ko"}
+TTP_KO=${TTP_KO:-"$TTP_TOP/module/ttp.ko"}
+# The user-space tools (make tools; scripts/test builds them).
+TTPCAT=$TTP_TOP/build/tools/ttpcat
 # The host's python3 may be a pyenv shim; the VM has the Debian one.
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
