@@ -6,6 +6,7 @@
 #   make tools         build the user-space tools (scripts/*.c -> build/tools/)
 #   make demo          boot the VM and show TTP at work (README)
 #   make test          build, boot the VM, run every selftest (T=NAME: one)
+#   make bench         TTP against Linux on the same cable, as ratios (VM)
 #   make check         checkpatch --strict, sparse and W=1 builds on 6.1 and 6.12
 #   make clean
 #
@@ -18,7 +19,7 @@ KDIR ?= $(shell $(TOP)/scripts/kdir)
 KERNEL ?= 6.1
 T ?=
 
-.PHONY: all modules tools clean check test demo deps help
+.PHONY: all modules tools clean check test demo bench deps help
 
 all: modules
 
@@ -58,5 +59,8 @@ test:
 demo:
 	$(TOP)/scripts/demo --kernel $(KERNEL)
 
+bench:
+	$(TOP)/scripts/bench --kernel $(KERNEL)
+
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'

@@ -23,12 +23,15 @@
 # scan after the unload.
 #
 # Environment: TTP_TEST_TIMEOUT (per test, seconds), TTP_RESULTS (a
-# directory for each test's log), TTP_INSMOD_ARGS (module parameters).
+# directory for each test's log), TTP_INSMOD_ARGS (module parameters),
+# TTP_KO (the module to test; default module/ttp.ko).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
-KO=$TOP/module/ttp.ko
+# scripts/test passes its own copy of the module (TTP_KO).
+KO=${TTP_KO:-$TOP/module/ttp.ko}
+export TTP_KO=$KO
 TMO=${TTP_TEST_TIMEOUT:-300}
 RESULTS=${TTP_RESULTS:-}
 # shellcheck source=scripts/lib/kernel-log.sh
