@@ -115,6 +115,8 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
+	if (listen_port < 0 && optind + 2 != argc)
+		usage();
 	fd = socket(family, SOCK_DGRAM, 0);
 	if (fd < 0)
 		die("socket");
@@ -149,8 +151,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	if (optind + 2 != argc)
-		usage();
 	fill_addr(&peer, argv[optind], atoi(argv[optind + 1]));
 	if (do_connect && connect(fd, (struct sockaddr *)&peer, sizeof(peer)))
 		die("connect");
