@@ -209,8 +209,7 @@ check_eq "switch: bridge ports enslaved (no TTP), hosts' ends enabled" \
 	"enslaved enslaved enslaved enabled enabled enabled" \
 	"$(devstate $S p1) $(devstate $S p2) $(devstate $S p3) $(devstate $H1 eth0) $(devstate $H2 eth0) $(devstate $H3 eth0)"
 
-arp_in=(ArpInRequests ArpInGratuitous ArpInReplies NfInArpFrames NfInTtpFrames)
-snap $H3 "${arp_in[@]}"
+snap $H3 ArpInRequests ArpInGratuitous NfInArpFrames NfInTtpFrames
 snap $S NfInTtpFrames NfInArpFrames
 # Requests H3 got that were not gratuitous (those are setup noise).
 asks_h3()
@@ -225,8 +224,7 @@ h1_to_h2()
 }
 check_fn "switch: a datagram H1 -> H2 arrives" h1_to_h2
 wait_for '[ "$(asks_h3)" -ge 1 ]' 3
-check_eq "switch: H1's ARP request for H2 (broadcast) reached H3" \
-	"1 1" "$(asks_h3) $(($(d $H3 NfInArpFrames) - $(d $H3 ArpInGratuitous)))"
+check_eq "switch: H1's ARP request for H2 (broadcast) reached H3" 1 "$(asks_h3)"
 # A datagram H1 -> H3 takes the same path after the H1 -> H2 one: once it
 # is there, anything flooded before it would be too.
 h1_to_h3()
@@ -238,8 +236,9 @@ h1_to_h3()
 check_fn "switch: a datagram H1 -> H3 arrives" h1_to_h3
 check_eq "switch: H3 saw only its own datagram, not H1 -> H2 (unicast by MAC)" \
 	1 "$(d $H3 NfInTtpFrames)"
-check_eq "switch: H2's unicast ARP reply did not reach H3" \
-	0 "$(d $H3 ArpInReplies)"
+# The hook counts every TTP ARP frame, also those for another MAC.
+check_eq "switch: H3 got H1's 2 ARP requests, not H2's unicast reply" \
+	2 "$(($(d $H3 NfInArpFrames) - $(d $H3 ArpInGratuitous)))"
 fdb=$(bridge -n $S fdb show br br0)
 learned()
 {
