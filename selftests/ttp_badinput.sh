@@ -8,8 +8,9 @@
 #  - network layer (EtherType 0x88B5): version, IHL, total length (short,
 #    truncated), header checksum, TTL 0, fragments, bad source addresses,
 #    another host's destination with forwarding off, runt frames, unknown
-#    protocol (protocol unreachable sent back), datagram checksum and
-#    length, no listener (port unreachable sent back), another MAC;
+#    protocol (protocol unreachable sent back), another MAC; control
+#    message checksum and length; datagram checksum and length, no
+#    listener (port unreachable sent back);
 #  - TTP ARP (ptype 0x88B5): hardware type, lengths, opcode, sender
 #    addresses, conflicts with A's address (cache not poisoned), a flood
 #    of 2000 senders against arp_max_entries 64 (cache bounded, evictions
@@ -17,8 +18,9 @@
 #  - the kernel's own IPv4 and ARP on the same device: handled by the
 #    kernel, not counted by TTP; the kernel's neighbour table never learns
 #    from TTP ARP.
-# Good frames built the same way (datagrams with and without checksum)
-# are delivered, which proves the injection path and the checksums.
+# Good frames built the same way (datagrams with and without checksum, an
+# echo request) are delivered, which proves the injection path and the
+# checksums.
 #
 # The agents get extra commands (prepended to lib.sh's _PY_AGENT): in A,
 # stats snapshots and exact deltas, a bound AF_TTP datagram socket, snmp;
@@ -33,7 +35,7 @@ AIP=10.232.0.1
 BIP=10.232.0.2
 PORT=5000
 
-plan 53
+plan 58
 
 _PY_AGENT='
 import os, select, socket, struct, ctypes
@@ -157,6 +159,13 @@ def c_tx(kind, *words):
         body = ip4(o, dgram(o), 17)
     elif kind == "ip":
         body = ip4(o, bytes.fromhex(o.get("payload", "")), 17)
+    elif kind == "ctl":     # a TTP control message, echo request by default
+        m = struct.pack("!BBHI", int(o.get("type", 8)), int(o.get("code", 0)),
+                        0, 0x42420001) + bytes.fromhex(o.get("payload", "70696e67"))
+        c = csum(m)
+        if o.get("ccsum") == "bad":
+            c ^= 0x00ff
+        body = ip4(o, m[:2] + struct.pack("!H", c) + m[4:], 1)
     elif kind == "icmp":    # echo request, kernel IPv4
         e = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"ping"
         e = e[:2] + struct.pack("!H", csum(e)) + e[4:]
@@ -207,12 +216,17 @@ def c_rx():
     hl = (ip[0] & 15) * 4
     tot = struct.unpack("!H", ip[2:4])[0]
     m = ip[hl:tot]
-    quote = G["last"][:min(28, len(G["last"]))]
-    return "proto %d %s>%s ipcsum %s type %d code %d csum %s quote %s" % (
+    last = G["last"]
+    if m[8:] == last[:28]:
+        body = "quotes ours"            # an error: our header + 8 bytes
+    elif m[4:] == last[24:]:
+        body = "echoes ours"            # an echo reply: id, seq, data
+    else:
+        body = "unknown"
+    return "proto %d %s>%s ipcsum %s type %d code %d csum %s, %s" % (
         ip[9], socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20]),
         "ok" if csum(ip[:hl]) == 0 else "bad", m[0], m[1],
-        "ok" if csum(m) == 0 else "bad",
-        "ok" if m[8:] == quote else "differs")
+        "ok" if csum(m) == 0 else "bad", body)
 '"$_PY_AGENT"
 
 export TTP_TIME_SCALE
@@ -299,7 +313,21 @@ expect "unknown protocol 99: IpInUnknownProtos, a control message out" \
 	ip proto=99 payload=0102030405060708 -- \
 	$IN IpInUnknownProtos=1 IpOutRequests=1 CtlOutMsgs=1 CtlOutDestUnreachs=1
 check_eq "... B gets protocol unreachable (3/2) quoting the packet" \
-	"proto 1 $AIP>$BIP ipcsum ok type 3 code 2 csum ok quote ok" "$(ctl_back)"
+	"proto 1 $AIP>$BIP ipcsum ok type 3 code 2 csum ok, quotes ours" "$(ctl_back)"
+
+# --- control messages -------------------------------------------------------
+
+expect "control message with a bad checksum: CtlInErrors" ctl ccsum=bad -- \
+	$IN IpInDelivers=1 CtlInErrors=1
+expect "control message of 2 bytes: CtlInErrors" ip proto=1 payload=0800 -- \
+	$IN IpInDelivers=1 CtlInErrors=1
+expect "destination unreachable quoting 4 bytes: CtlInDestUnreachs, CtlInErrors" \
+	ctl type=3 code=3 payload=45000020 -- \
+	$IN IpInDelivers=1 CtlInMsgs=1 CtlInDestUnreachs=1 CtlInErrors=1
+expect "good echo request: answered" ctl -- \
+	$IN IpInDelivers=1 CtlInMsgs=1 CtlInEchos=1 IpOutRequests=1 CtlOutMsgs=1 CtlOutEchoReps=1
+check_eq "... B gets the echo reply (0/0) with our id, sequence and data" \
+	"proto 1 $AIP>$BIP ipcsum ok type 0 code 0 csum ok, echoes ours" "$(ctl_back)"
 
 # --- datagram header --------------------------------------------------------
 
@@ -313,7 +341,7 @@ expect "good datagram to port 5001, nobody listens: DgramNoPorts, a control mess
 	udp dport=5001 -- \
 	$IN IpInDelivers=1 DgramNoPorts=1 IpOutRequests=1 CtlOutMsgs=1 CtlOutDestUnreachs=1
 check_eq "... B gets port unreachable (3/3) quoting the datagram" \
-	"proto 1 $AIP>$BIP ipcsum ok type 3 code 3 csum ok quote ok" "$(ctl_back)"
+	"proto 1 $AIP>$BIP ipcsum ok type 3 code 3 csum ok, quotes ours" "$(ctl_back)"
 check_eq "no other frame came back for any of the bad packets" nothing "$(py $B rx)"
 
 # --- TTP ARP ----------------------------------------------------------------
@@ -337,6 +365,7 @@ expect "gratuitous ARP for A's address from another MAC: ArpConflicts" \
 expect "ARP reply claiming A's address: ArpConflicts" \
 	arp op=2 sha=02:00:00:00:aa:01 sip=$AIP tip=$BIP tha="$BMAC" -- \
 	$ARPIN ArpInReplies=1 ArpConflicts=1
+# shellcheck disable=SC2034 # read by the eval'd condition
 arp_tab=$(py $A read /proc/net/ttp/arp)
 check "A's cache has no entry for its own address nor for the claimant's MAC" \
 	eval '! grep -Eq "^$AIP |02:00:00:00:aa:01" <<<"$arp_tab"'
@@ -381,6 +410,7 @@ check "... answered but not learnt: still 16 entries, none for 10.241.0.1" \
 
 # --- the kernel's own IPv4 and ARP are not TTP's --------------------------
 
+# shellcheck disable=SC2034 # read by the eval'd condition
 echos0=$(py $A snmp Icmp InEchos)
 py $A snap >/dev/null
 for i in 1 2 3; do py $B tx icmp >/dev/null; done
