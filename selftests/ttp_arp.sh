@@ -24,7 +24,7 @@ IPA=10.231.0.1
 IPB=10.231.0.2
 BCAST=ff:ff:ff:ff:ff:ff
 
-plan 72
+plan 74
 
 # Agent commands for TTP datagram sockets (python's socket module cannot
 # build AF_TTP addresses: bind/connect/sendto go through libc), for a write
@@ -313,7 +313,7 @@ gaps()
 		ms=$((10#${t%.*} * 1000 + 10#$(printf %.3s "${t#*.}")))
 		if [ -n "$prev" ]; then
 			echo "gap $((ms - prev)) ms"
-			[ $((ms - prev)) -ge 380 ] && [ $((ms - prev)) -le 1000 ] || return 1
+			[ $((ms - prev)) -ge 380 ] && [ $((ms - prev)) -le $((1000 * TTP_TIME_SCALE)) ] || return 1
 		fi
 		prev=$ms
 		n=$((n + 1))
@@ -338,6 +338,12 @@ check_eq "ArpResolveFailed +1, queue emptied" "1 0" \
 	"$(delta "${sa0#* }" "$(stats $A ArpResolveFailed)") $(arp_cols $A 10.231.0.98 Queue)"
 check_eq "the connected socket's next send reports EHOSTUNREACH" \
 	EHOSTUNREACH "$(py $A dsend q - - y)"
+sa0=$(stats $A ArpOutRequests ArpResolveFailed)
+check_eq "the send after that starts over from FAILED: INCOMPLETE, Probes 1" \
+	"ok INCOMPLETE 1" \
+	"$(py $A dsend q - - z) $(arp_cols $A 10.231.0.98 State Probes)"
+check "... and fails again: FAILED, ArpOutRequests +3, ArpResolveFailed +1" \
+	wait_for '[ "$(arp_state $A 10.231.0.98) $(delta "$sa0" "$(stats $A ArpOutRequests ArpResolveFailed)")" = "FAILED 3 1" ]' 4
 knob $A arp_queue_len 10
 
 # ---- static entries ---------------------------------------------------------
