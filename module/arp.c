@@ -52,6 +52,7 @@
 #include "ip.h"
 #include "ndev.h"
 #include "stats.h"
+#include "trace.h"
 
 #define TTP_ARP_HASH_BITS	8
 #define TTP_ARP_BUCKETS		BIT(TTP_ARP_HASH_BITS)
@@ -271,6 +272,7 @@ static void ttp_arp_unlink(struct ttp_arp_table *t, struct ttp_arp_entry *e,
 	hlist_del_rcu(&e->node);
 	t->count--;
 	write_seqlock(&e->lock);
+	trace_ttp_arp_update(e->dev, e->addr, e->mac, e->state, TTP_ARP_NONE);
 	e->dead = true;
 	skb_queue_splice_tail_init(&e->queue, purge);
 	ttp_arp_disarm(e);
@@ -384,10 +386,12 @@ static void ttp_arp_todo_run(struct ttp_arp_todo *todo)
 
 /* --- the state machine (e->lock held, entry live) ---------------------- */
 
-/* Every state change goes through here (a tracepoint can hook it). */
+/* Every state change goes through here, so the tracepoint sees them all. */
 static void ttp_arp_set_state(struct ttp_arp_entry *e,
 			      enum ttp_arp_state state)
 {
+	if (e->state != state)
+		trace_ttp_arp_update(e->dev, e->addr, e->mac, e->state, state);
 	e->state = state;
 }
 
@@ -610,6 +614,7 @@ static void ttp_arp_publish(struct ttp_arp_table *t, struct ttp_arp_entry *e)
 	netdev_hold(e->dev, &e->dev_tracker, GFP_ATOMIC);
 	hlist_add_head_rcu(&e->node, ttp_arp_bucket(t, e->dev, e->addr));
 	t->count++;
+	trace_ttp_arp_update(e->dev, e->addr, e->mac, TTP_ARP_NONE, e->state);
 	if (e->state != TTP_ARP_PERMANENT)
 		ttp_arp_gc_kick(t);
 }
