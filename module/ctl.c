@@ -39,6 +39,10 @@ static bool ttp_ctl_may_answer(struct sk_buff *in_skb)
 	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
 	    in_skb->pkt_type != PACKET_HOST)
 		return false;
+	/* A subnet's directed broadcast, sent to a router's MAC, is one too. */
+	if (inet_addr_type_dev_table(dev_net(in_skb->dev), in_skb->dev,
+				     iph->daddr) == RTN_BROADCAST)
+		return false;
 	if (iph->protocol != TTPPROTO_CONTROL)
 		return true;
 	type = skb_header_pointer(in_skb, skb_transport_offset(in_skb),
