@@ -35,7 +35,7 @@ AIP=10.232.0.1
 BIP=10.232.0.2
 PORT=5000
 
-plan 58
+plan 62
 
 _PY_AGENT='
 import os, select, socket, struct, ctypes
@@ -343,6 +343,19 @@ expect "good datagram to port 5001, nobody listens: DgramNoPorts, a control mess
 check_eq "... B gets port unreachable (3/3) quoting the datagram" \
 	"proto 1 $AIP>$BIP ipcsum ok type 3 code 3 csum ok, quotes ours" "$(ctl_back)"
 check_eq "no other frame came back for any of the bad packets" nothing "$(py $B rx)"
+
+# --- forwarding on: errors go back, but never about a broadcast ---------------
+
+py $A write /proc/sys/net/ttp/forwarding 1 >/dev/null
+expect "forwarding on, no route to 10.99.0.1: network unreachable sent back" \
+	udp dst=10.99.0.1 -- \
+	$IN IpInAddrErrors=1 IpOutNoRoutes=1 IpOutRequests=1 CtlOutMsgs=1 CtlOutDestUnreachs=1
+check_eq "... B gets network unreachable (3/0) quoting the datagram" \
+	"proto 1 $AIP>$BIP ipcsum ok type 3 code 0 csum ok, quotes ours" "$(ctl_back)"
+expect "forwarding on, to the directed broadcast 10.232.0.255: dropped, no answer" \
+	udp dst=10.232.0.255 -- $IN IpInAddrErrors=1 IpOutNoRoutes=1
+check_eq "... nothing comes back (RFC 1122 3.2.2)" nothing "$(py $B rx)"
+py $A write /proc/sys/net/ttp/forwarding 0 >/dev/null
 
 # --- TTP ARP ----------------------------------------------------------------
 
