@@ -10,7 +10,8 @@
 #    another host's destination with forwarding off, runt frames, unknown
 #    protocol (protocol unreachable sent back), another MAC; control
 #    message checksum and length; datagram checksum and length, no
-#    listener (port unreachable sent back);
+#    listener (port unreachable sent back); with forwarding on, no route
+#    (network unreachable sent back) and a directed broadcast (no answer);
 #  - TTP ARP (ptype 0x88B5): hardware type, lengths, opcode, sender
 #    addresses, conflicts with A's address (cache not poisoned), a flood
 #    of 2000 senders against arp_max_entries 64 (cache bounded, evictions
