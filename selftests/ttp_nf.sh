@@ -12,7 +12,7 @@
 A=ttp_nf-a
 B=ttp_nf-b
 
-plan 24
+plan 27
 
 ttp_load
 ns_add $A
@@ -162,6 +162,26 @@ if command -v nft >/dev/null; then
 	send nfp 7
 	check_eq "nft chain at priority -10 counts and drops 7 frames" "7 6" "$(nftc c1) $(nftc c0)"
 	check_eq "... so TTP (priority 100) sees none of them" "$h0" "$(hook nf0)"
+
+	# The same rule stops real TTP traffic: a datagram B -> A is dropped
+	# before TTP can deliver it; without the rule it arrives.
+	dgram()		# PORT MSG: B sends MSG to A:PORT; A's reply line
+	{
+		ip netns exec $A "$TTPCAT" -u -l "$1" -n 1 -w 5 >"$TMPD/rx" 2>&1 &
+		local rx=$!
+		wait_for '[[ "$(py $A read /proc/net/ttp/sockets)" == *":$1 "* ]]' 3
+		ip netns exec $B "$TTPCAT" -u 10.230.0.1 "$1" -m "$2"
+		wait "$rx"
+		cat "$TMPD/rx"
+	}
+	c1=$(nftc c1)
+	check_eq "a TTP datagram B -> A with the drop rule: never arrives" \
+		"ttpcat: recvfrom: Resource temporarily unavailable (EAGAIN)" \
+		"$(dgram 7001 dropped)"
+	check_eq "... and the nft rule counted its frame" $((c1 + 1)) "$(nftc c1)"
+	ip netns exec $A nft delete chain netdev ttp_nf c1
+	check_eq "without the rule the datagram arrives" \
+		"from 10.230.0.2:" "$(dgram 7002 passed | cut -d' ' -f1-2 | sed 's/:[0-9]*$/:/')"
 else
-	for i in 1 2 3 4; do skip "nft ordering $i" "nft not installed"; done
+	for i in 1 2 3 4 5 6 7; do skip "nft ordering $i" "nft not installed"; done
 fi
