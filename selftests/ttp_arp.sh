@@ -213,11 +213,14 @@ neighs()	# the kernel's neighbour tables of A and B
 
 ip -n $A link add arp0 type ttp
 ip -n $A link set arp0-peer netns $B name arp1
+# The timers scale with the kernel's speed (TTP_TIME_SCALE, 8 on the debug
+# kernel), or a slow read could find the next state already.
+S=$TTP_TIME_SCALE
 for ns in $A $B; do
 	knob "$ns" arp_retries 3
-	knob "$ns" arp_retrans_ms 3000
-	knob "$ns" arp_reachable_ms 3000
-	knob "$ns" arp_delay_probe_ms 1000
+	knob "$ns" arp_retrans_ms $((3000 * S))
+	knob "$ns" arp_reachable_ms $((3000 * S))
+	knob "$ns" arp_delay_probe_ms $((1000 * S))
 	knob "$ns" arp_stale_ms 60000
 	knob "$ns" arp_queue_len 10
 done
@@ -240,7 +243,7 @@ check_eq "setup: both ends TTP-enabled, A's cache empty" "enabled enabled ;" \
 # on its way long enough to see INCOMPLETE (and PROBE) in the cache.
 modprobe -q sch_netem
 check "tc netem delay 1000ms on arp0 (keeps A's requests in flight)" \
-	tc -n $A qdisc add dev arp0 root netem delay 1000ms
+	tc -n $A qdisc add dev arp0 root netem delay $((1000 * S))ms
 py $B cap >/dev/null
 sa0=$(stats $A ArpOutRequests ArpInReplies)
 sb0=$(stats $B ArpInRequests ArpOutReplies)
