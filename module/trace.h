@@ -34,27 +34,24 @@
  * state, or was removed (new NONE).
  */
 TRACE_EVENT(ttp_arp_update,
-	TP_PROTO(const struct net_device *dev, __be32 addr, const u8 *mac,
-		 int old_state, int new_state),
-	TP_ARGS(dev, addr, mac, old_state, new_state),
-	TP_STRUCT__entry(
-		__array(char, dev, IFNAMSIZ)
-		__field(__be32, addr)
-		__array(u8, mac, ETH_ALEN)
-		__field(int, old_state)
-		__field(int, new_state)
-	),
-	TP_fast_assign(
-		strscpy(__entry->dev, dev->name, IFNAMSIZ);
-		__entry->addr = addr;
-		memcpy(__entry->mac, mac, ETH_ALEN);
-		__entry->old_state = old_state;
-		__entry->new_state = new_state;
-	),
-	TP_printk("dev=%s addr=%pI4 mac=%pM %s -> %s",
-		  __entry->dev, &__entry->addr, __entry->mac,
-		  ttp_show_arp_state(__entry->old_state),
-		  ttp_show_arp_state(__entry->new_state))
+	    TP_PROTO(const struct net_device *dev, __be32 addr, const u8 *mac,
+		     int old_state, int new_state),
+	    TP_ARGS(dev, addr, mac, old_state, new_state),
+	    /* addr is a u32: sparse dislikes the signedness probe on __be32. */
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u32, addr)
+			     __array(u8, mac, ETH_ALEN)
+			     __field(int, old_state)
+			     __field(int, new_state)),
+	    TP_fast_assign(strscpy(__entry->dev, dev->name, IFNAMSIZ);
+			   __entry->addr = (__force u32)addr;
+			   memcpy(__entry->mac, mac, ETH_ALEN);
+			   __entry->old_state = old_state;
+			   __entry->new_state = new_state),
+	    TP_printk("dev=%s addr=%pI4 mac=%pM %s -> %s",
+		      __entry->dev, &__entry->addr, __entry->mac,
+		      ttp_show_arp_state(__entry->old_state),
+		      ttp_show_arp_state(__entry->new_state))
 );
 
 #endif /* _TTP_TRACE_H */
