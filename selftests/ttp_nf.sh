@@ -165,9 +165,9 @@ if command -v nft >/dev/null; then
 
 	# The same rule stops real TTP traffic: a datagram B -> A is dropped
 	# before TTP can deliver it; without the rule it arrives.
-	dgram()		# PORT MSG: B sends MSG to A:PORT; A's reply line
+	dgram()		# PORT MSG SECS: B sends MSG to A:PORT; what A got in SECS
 	{
-		ip netns exec $A "$TTPCAT" -u -l "$1" -n 1 -w 5 >"$TMPD/rx" 2>&1 &
+		ip netns exec $A "$TTPCAT" -u -l "$1" -n 1 -w "$3" >"$TMPD/rx" 2>&1 &
 		local rx=$!
 		wait_for '[[ "$(py $A read /proc/net/ttp/sockets)" == *":$1 "* ]]' 3
 		ip netns exec $B "$TTPCAT" -u 10.230.0.1 "$1" -m "$2"
@@ -177,11 +177,11 @@ if command -v nft >/dev/null; then
 	c1=$(nftc c1)
 	check_eq "a TTP datagram B -> A with the drop rule: never arrives" \
 		"ttpcat: recvfrom: Resource temporarily unavailable (EAGAIN)" \
-		"$(dgram 7001 dropped)"
+		"$(dgram 7001 dropped 3)"
 	check_eq "... and the nft rule counted its frame" $((c1 + 1)) "$(nftc c1)"
 	ip netns exec $A nft delete chain netdev ttp_nf c1
 	check_eq "without the rule the datagram arrives" \
-		"from 10.230.0.2:" "$(dgram 7002 passed | cut -d' ' -f1-2 | sed 's/:[0-9]*$/:/')"
+		"from 10.230.0.2:" "$(dgram 7002 passed $((20 * TTP_TIME_SCALE)) | cut -d' ' -f1-2 | sed 's/:[0-9]*$/:/')"
 else
 	for i in 1 2 3 4 5 6 7; do skip "nft ordering $i" "nft not installed"; done
 fi
