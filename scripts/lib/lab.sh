@@ -1,0 +1,369 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034 # CAP_PID, BG_PID, OUT, RC: for the labs
+#
+# scripts/lib/lab.sh: what the labs (scripts/lab-*) share; sourced, never
+# run.  A lab is a lesson first: it prints every command it runs, with the
+# host it runs in as the prompt ("A# cat /proc/net/ttp/arp") and its output
+# indented, and says in a line or two what to look at.  The helpers:
+#
+#   lab_start "$@"      options; outside the VM: build, boot, run inside
+#   step TITLE          a heading (STEP=1: wait for Enter first)
+#   say TEXT            an explanation line
+#   show 'CMD'          run CMD (sh -c) here, print "$ CMD" and its output;
+#                       the output is kept in OUT, the status in RC
+#   on H 'CMD'          the same in host H ("H# CMD")
+#   host H NS           host H is network namespace NS (created here)
+#   bg_on H FILE 'CMD'  CMD in H in the background, output to FILE (BG_PID)
+#   prompt H TEXT       print "H# TEXT" (for what runs in the background)
+#   show_file TEXT FILE print TEXT as a comment, then FILE's lines (in OUT)
+#   wait_until 'COND' [SECS]  poll COND every 0.1 s, give up after SECS
+#   counter H NAME      counter NAME of H's /proc/net/ttp/stats
+#   snap H NAME...; moved H NAME   the change since snap
+#   arp_col H ADDR COL  a column of ADDR's line in H's /proc/net/ttp/arp
+#   evidence KEY VALUE  with LAB_CHECK=1: "EVIDENCE KEY VALUE" for the
+#                       selftest (selftests/ttp_labs.sh)
+#   lab_at_exit 'CMD'   cleanup, run in reverse order on exit
+#
+# Reading /proc/net/ttp of a host goes through /proc/PID/net of a sleeping
+# process in its namespace: no command starts, which matters in the TCG VM
+# where every exec costs ~0.2 s.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TTPCAT=$TOP/build/tools/ttpcat
+LAB_NAME=${0##*/}
+# The commands shown say "ttpcat": make it one.
+PATH=$TOP/build/tools:$PATH
+
+# lab_help: the comment block at the top of the lab, without "# ".
+lab_help()
+{
+	local l
+	while IFS= read -r l; do
+		case $l in
+		'#!'*|'# SPDX'*) continue ;;
+		'#') echo ;;
+		'# '*) echo "${l#\# }" ;;
+		*) break ;;
+		esac
+	done <"$0"
+}
+
+lab_start()
+{
+	local kernel=6.1 kdir
+	INSIDE=${INSIDE:-0}
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kernel) kernel=${2:?--kernel needs 6.1 or 6.12}; shift ;;
+		--inside) INSIDE=1 ;;
+		-h|--help) lab_help; exit 0 ;;
+		*) echo "$LAB_NAME: unknown argument $1 (see $LAB_NAME --help)" >&2
+		   exit 2 ;;
+		esac
+		shift
+	done
+	[ "$INSIDE" = 1 ] && return 0
+	if [ "${VM:-1}" = 0 ]; then
+		[ "$(id -u)" = 0 ] || {
+			echo "$LAB_NAME: VM=0 needs root (it loads a module)" >&2
+			exit 1
+		}
+		make -s -C "$TOP" >/dev/null
+		make -s -C "$TOP" tools >/dev/null
+		exec "$0" --inside
+	fi
+	"$TOP/scripts/deps"
+	kdir=$("$TOP/scripts/deps" --kdir "$kernel")
+	echo "== building module/ttp.ko for $kernel"
+	make -s -C "$TOP" KDIR="$kdir" >/dev/null
+	make -s -C "$TOP" tools >/dev/null
+	echo "== booting the VM ($kernel); this takes a few seconds"
+	exec "$TOP/scripts/vm-run" -k "$kernel" -- env STEP="${STEP:-0}" \
+		LAB_CHECK="${LAB_CHECK:-0}" "$0" --inside
+}
+
+# ---- cleanup ---------------------------------------------------------------
+
+LAB_CLEANUPS=()
+lab_at_exit() { LAB_CLEANUPS+=("$1"); }
+lab_exit()
+{
+	local i
+	# Every step, even after a failed one (set -e would stop at the first).
+	set +e
+	for ((i = ${#LAB_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${LAB_CLEANUPS[i]}" >/dev/null 2>&1
+	done
+	rm -rf "$LAB_TMP"
+}
+LAB_TMP=$(mktemp -d "/tmp/$LAB_NAME.XXXXXX")
+trap lab_exit EXIT
+trap 'exit 130' INT TERM HUP
+
+# ---- what the students see ----------------------------------------------
+
+step()
+{
+	printf '\n\033[1m== %s\033[0m' "$*"
+	# The selftest wants to see where the time goes.
+	[ "${LAB_CHECK:-0}" != 1 ] || printf '   [%ss]' "$SECONDS"
+	echo
+	if [ "${STEP:-0}" = 1 ] && [ -t 0 ]; then
+		read -r -p "(press Enter)" _
+	fi
+}
+
+say() { printf '  %s\n' "$@"; }
+
+# _out: print OUT indented (nothing for an empty output).
+_out()
+{
+	local l
+	[ -n "$OUT" ] || return 0
+	while IFS= read -r l; do printf '    %s\n' "$l"; done <<<"$OUT"
+}
+
+show()
+{
+	printf '$ %s\n' "$1"
+	OUT=$(sh -c "$1" 2>&1) && RC=0 || RC=$?
+	_out
+}
+
+declare -A LAB_NS LAB_HOLD
+
+on()
+{
+	printf '%s# %s\n' "$1" "$2"
+	OUT=$(ip netns exec "${LAB_NS[$1]}" sh -c "$2" 2>&1) && RC=0 || RC=$?
+	_out
+}
+
+prompt() { printf '%s# %s\n' "$1" "$2"; }
+
+show_file()
+{
+	printf '  (%s)\n' "$1"
+	OUT=$(<"$2")
+	_out
+}
+
+bg_on()
+{
+	ip netns exec "${LAB_NS[$1]}" sh -c "$3" >"$2" 2>&1 &
+	BG_PID=$!
+	lab_at_exit "kill $BG_PID"
+}
+
+# ---- hosts -------------------------------------------------------------------
+
+# host H NS: a fresh namespace NS for host H, lo up, IPv6 off (no noise on
+# the wire), and a sleeping process in it for reading its /proc/net.
+host()
+{
+	local h=$1 ns=$2 c
+	ip netns del "$ns" 2>/dev/null || true
+	ip netns add "$ns"
+	lab_at_exit "ip netns del $ns"
+	LAB_NS[$h]=$ns
+	ip netns exec "$ns" sh -c 'ip link set lo up
+		echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+		echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+		exec sleep 100000' >/dev/null 2>&1 &
+	LAB_HOLD[$h]=$!
+	lab_at_exit "kill ${LAB_HOLD[$h]}"
+}
+
+# hosts_ready: every host's sleeper is in its namespace.
+hosts_ready()
+{
+	local h c
+	for h in "${!LAB_HOLD[@]}"; do
+		wait_until "read -r c <'/proc/${LAB_HOLD[$h]}/comm' && [ \"\$c\" = sleep ]" 10 || true
+	done
+}
+
+# wait_until 'COND' [SECS]: true once COND is; false after SECS (default
+# 10) -- the lab says so and goes on: it never hangs.
+wait_until()
+{
+	local i n=$((${2:-10} * 10))
+	for ((i = 0; i < n; i++)); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	say "(gave up waiting for: $1)"
+	return 1
+}
+
+# hostfile H PATH: PATH under H's /proc/net/ttp/.
+hostfile() { echo "/proc/${LAB_HOLD[$1]}/net/ttp/$2"; }
+
+counter()
+{
+	local k v
+	while read -r k v; do
+		[ "$k" = "$2" ] && { echo "$v"; return 0; }
+	done <"$(hostfile "$1" stats)"
+	echo "?"
+}
+
+declare -A LAB_BASE
+snap()
+{
+	local h=$1 n
+	shift
+	for n; do LAB_BASE[$h:$n]=$(counter "$h" "$n"); done
+}
+
+moved() { echo $(($(counter "$1" "$2") - ${LAB_BASE[$1:$2]:-0})); }
+
+# arp_col H ADDR COL: column COL (Address, HWaddress, State, Device,
+# Confirmed, Used, Probes, Queue) of ADDR's entry in H's cache; "none".
+arp_col()
+{
+	local -a f
+	local i=0 c
+	for c in Address HWaddress State Device Confirmed Used Probes Queue; do
+		[ "$c" = "$3" ] && break
+		i=$((i + 1))
+	done
+	while read -r -a f; do
+		[ "${f[0]:-}" = "$2" ] && { echo "${f[i]}"; return 0; }
+	done <"$(hostfile "$1" arp)"
+	echo none
+}
+
+# arp_addrs H: the addresses in H's cache, space-separated ("" if empty).
+arp_addrs()
+{
+	local a rest out=""
+	{
+		read -r _
+		while read -r a rest; do out+="${out:+ }$a"; done
+	} <"$(hostfile "$1" arp)"
+	echo "$out"
+}
+
+# bound H PORT: a TTP datagram socket in H is bound to PORT.
+bound()
+{
+	local proto l rest
+	while read -r proto l rest; do
+		[ "$proto" = dgram ] && [ "${l##*:}" = "$2" ] && return 0
+	done <"$(hostfile "$1" sockets)"
+	return 1
+}
+
+# ---- captures ----------------------------------------------------------------
+
+# capture H DEV FILE COUNT FILTER: tcpdump in H on DEV, writing FILE,
+# stopping after COUNT frames (or 60 s); returns once it listens.
+capture()
+{
+	bg_on "$1" "$3.err" "exec timeout 60 tcpdump -i $2 -nn -U -c $4 -w $3 '$5'"
+	CAP_PID=$BG_PID
+	wait_until "grep -qs 'listening on' '$3.err'" 20 || true
+}
+
+# capture_done PID: wait (bounded) for a capture to have its COUNT frames.
+capture_done()
+{
+	wait_until "! kill -0 $1 2>/dev/null" "${2:-10}" || kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	true
+}
+
+# table: TAB-separated lines on stdin, printed as aligned columns
+# (tshark -T fields separates with TABs).
+table()
+{
+	local -a rows w f
+	local l i out cell
+	mapfile -t rows
+	for l in "${rows[@]}"; do
+		IFS=$'\x1f' read -r -a f <<<"${l//$'\t'/$'\x1f'}"
+		for i in "${!f[@]}"; do
+			[ "${#f[i]}" -le "${w[i]:-0}" ] || w[i]=${#f[i]}
+		done
+	done
+	for l in "${rows[@]}"; do
+		IFS=$'\x1f' read -r -a f <<<"${l//$'\t'/$'\x1f'}"
+		out=""
+		for i in "${!w[@]}"; do
+			printf -v cell '%-*s  ' "${w[i]}" "${f[i]:-}"
+			out+=$cell
+		done
+		printf '    %s\n' "${out%"${out##*[! ]}"}"
+	done
+}
+
+# decode FILE FIELD...: the FIELDs of each frame of the capture FILE, by
+# tshark (TTP's EtherType decoded as IPv4), shown as a table; the frames'
+# TAB-separated fields are kept in FRAMES (frame_field N I: field I of
+# frame N, both from 0).
+decode()
+{
+	local file=$1 x
+	local -a a=()
+	shift
+	for x; do a+=(-e "$x"); done
+	printf '$ tshark -r %s -n -d ethertype==0x88b5,ip -T fields -E header=y \\\n' "${file##*/}"
+	printf '         -E occurrence=f %s\n' "${a[*]}"
+	FRAMES=()
+	if command -v tshark >/dev/null; then
+		mapfile -t FRAMES < <(tshark -r "$file" -n -d ethertype==0x88b5,ip \
+			-T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
+	fi
+	[ ${#FRAMES[@]} -gt 0 ] || { say "(tshark printed nothing)"; return 0; }
+	printf '%s\n' "${FRAMES[@]}" | table
+	FRAMES=("${FRAMES[@]:1}")
+}
+
+frame_field()
+{
+	local -a f
+	local l=${FRAMES[$1]:-}
+	IFS=$'\x1f' read -r -a f <<<"${l//$'\t'/$'\x1f'}"
+	echo "${f[$2]:--}"
+}
+
+# errname TEXT: the errno name ttpcat put in parentheses, or "none".
+errname()
+{
+	local e=${1##*\(}
+	[ "$e" != "$1" ] || { echo none; return; }
+	echo "${e%%\)*}"
+}
+
+# ---- evidence for selftests/ttp_labs.sh --------------------------------
+
+evidence()
+{
+	local k=$1 v
+	shift
+	v="$*"
+	[ "${LAB_CHECK:-0}" = 1 ] && printf 'EVIDENCE %s %s\n' "$k" "${v%"${v##*[! ]}"}"
+	true
+}
+
+# ---- TTP ---------------------------------------------------------------------
+
+lab_load()
+{
+	if [ ! -d /sys/module/ttp ]; then
+		show "insmod $TOP/module/ttp.ko"
+		[ "$RC" = 0 ] || exit 1
+	fi
+	[ -x "$TTPCAT" ] || { say "no $TTPCAT: run make tools"; exit 1; }
+	command -v tshark >/dev/null || say "(tshark is missing: apt-get install tshark)"
+}
+
+# cable_to NS DEV PEER-NS MAC: ip -batch lines for NS: a ttp cable, DEV in
+# NS, its other end eth0 in PEER-NS with MAC.
+cable_to()
+{
+	echo "link add $2 type ttp"
+	echo "link set $2-peer address $4"
+	echo "link set $2-peer netns $3 name eth0"
+}
