@@ -1134,9 +1134,9 @@ int ttp_arp_init_ns(struct ttp_net *tn)
 
 /*
  * Tear the table down: every entry, queued packet and timer goes, and
- * the garbage collector stops.  /proc/net/ttp/arp may still be read or
- * written until the proc files go (module unload runs this first), so
- * the table is freed after an RCU grace period and callers find NULL.
+ * the garbage collector stops.  RCU readers that found the table before
+ * it was cleared may still use it, so it is freed after a grace period
+ * and later callers find NULL.
  */
 void ttp_arp_exit_ns(struct ttp_net *tn)
 {

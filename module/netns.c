@@ -61,10 +61,15 @@ static void __net_exit ttp_net_exit_ns(struct net *net)
 
 	/* Devices went first (see above); an entry left here is a bug. */
 	WARN_ON_ONCE(!list_empty(&tn->ndevs));
+	/*
+	 * /proc/net/ttp first: on module unload the namespace lives on and
+	 * its files may be read right now.  Removing them waits for readers
+	 * (/proc/net/ttp/sockets walks tn->dgram) and keeps new ones out.
+	 */
+	ttp_proc_exit_ns(tn);
 	ttp_dgram_exit_ns(tn);
 	ttp_arp_exit_ns(tn);
 	ttp_sysctl_exit_ns(tn);
-	ttp_proc_exit_ns(tn);
 	ttp_stats_exit_ns(tn);
 }
 
