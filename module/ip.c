@@ -358,6 +358,13 @@ void ttp_ip_rcv(struct sk_buff *skb, struct ttp_ndev *nd)
 		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DISCARDS);
 		return;
 	}
+	/*
+	 * A frame from a cable or veth still belongs to the socket that sent
+	 * it, maybe in another namespace.  Let go of it, as ip_rcv() does:
+	 * otherwise a packet waiting here for ARP stays charged to that
+	 * socket, and a failure is reported to it by ttp_ip_report_error().
+	 */
+	skb_orphan(skb);
 	skb_reset_network_header(skb);
 	bad = ttp_ip_check(skb);
 	if (bad >= 0) {
