@@ -98,7 +98,6 @@ out:
 
 void ttp_ctl_send(struct sk_buff *in_skb, u8 type, u8 code, __be32 info)
 {
-	static DEFINE_RATELIMIT_STATE(ttp_ctl_rs, HZ, 200);
 	struct net *net = dev_net(in_skb->dev);
 	const struct iphdr *iph = ip_hdr(in_skb);
 	struct icmphdr hdr = { .type = type, .code = code };
@@ -107,7 +106,7 @@ void ttp_ctl_send(struct sk_buff *in_skb, u8 type, u8 code, __be32 info)
 
 	if (!ttp_ctl_may_answer(in_skb))
 		return;
-	if (!__ratelimit(&ttp_ctl_rs))
+	if (!__ratelimit(&ttp_net(net)->ctl_rs))
 		return;
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
 		hdr.un.frag.mtu = htons(ntohl(info));

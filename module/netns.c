@@ -26,6 +26,9 @@ static int __net_init ttp_net_init_ns(struct net *net)
 
 	tn->net = net;
 	INIT_LIST_HEAD(&tn->ndevs);
+	/* Quietly: a flood of bad packets must not flood the log either. */
+	ratelimit_state_init(&tn->ctl_rs, HZ, 200);
+	ratelimit_set_flags(&tn->ctl_rs, RATELIMIT_MSG_ON_RELEASE);
 
 	err = ttp_stats_init_ns(tn);
 	if (err)

@@ -8,6 +8,7 @@
 #define _TTP_NETNS_H
 
 #include <linux/list.h>
+#include <linux/ratelimit.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -39,6 +40,7 @@ struct ttp_net {
 	struct list_head ndevs;
 	struct ttp_net_cfg cfg;
 	atomic_t ip_id;				/* IP ID of sent packets */
+	struct ratelimit_state ctl_rs;		/* control errors sent */
 	struct ttp_arp_table *arp;
 	struct ttp_dgram_table *dgram;
 };
