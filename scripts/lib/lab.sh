@@ -50,7 +50,7 @@ lab_help()
 
 lab_start()
 {
-	local kernel=6.1 kdir
+	local kernel=6.1 kdir kver rc=0
 	INSIDE=${INSIDE:-0}
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -68,18 +68,50 @@ lab_start()
 			echo "$LAB_NAME: VM=0 needs root (it loads a module)" >&2
 			exit 1
 		}
-		make -s -C "$TOP" >/dev/null
-		make -s -C "$TOP" tools >/dev/null
-		exec "$0" --inside
+		kdir=/lib/modules/$(uname -r)/build
+		kver=$(uname -r)
+	else
+		"$TOP/scripts/deps"
+		kdir=$("$TOP/scripts/deps" --kdir "$kernel")
+		kver=$("$TOP/scripts/deps" --kver "$kernel")
 	fi
-	"$TOP/scripts/deps"
-	kdir=$("$TOP/scripts/deps" --kdir "$kernel")
-	echo "== building module/ttp.ko for $kernel"
-	make -s -C "$TOP" KDIR="$kdir" >/dev/null
+	echo "== building module/ttp.ko for $kver"
+	lab_build "$kdir" "$kver"
 	make -s -C "$TOP" tools >/dev/null
+	if [ "${VM:-1}" = 0 ]; then
+		TTP_KO=$LAB_KO "$0" --inside || rc=$?
+		exit $rc
+	fi
 	echo "== booting the VM ($kernel); this takes a few seconds"
-	exec "$TOP/scripts/vm-run" -k "$kernel" -- env STEP="${STEP:-0}" \
-		LAB_CHECK="${LAB_CHECK:-0}" "$0" --inside
+	"$TOP/scripts/vm-run" -k "$kernel" -- env STEP="${STEP:-0}" \
+		LAB_CHECK="${LAB_CHECK:-0}" TTP_KO="$LAB_KO" "$0" --inside || rc=$?
+	exit $rc
+}
+
+# lab_build KDIR KVER: build module/ttp.ko against KDIR and copy it for this
+# run (LAB_KO), as scripts/test does: under its lock, from clean when the
+# objects are from another kernel.
+lab_build()
+{
+	local vm=""
+	mkdir -p "$TOP/build"
+	exec 7>"$TOP/build/.module.lock"
+	flock 7
+	if make -s -C "$TOP" KDIR="$1" >"$LAB_TMP/build.log" 2>&1; then
+		vm=$(modinfo -F vermagic "$TOP/module/ttp.ko" 2>/dev/null) || true
+	fi
+	if [ "${vm%% *}" != "$2" ]; then
+		# Objects from another kernel survived: rebuild from clean.
+		make -s -C "$TOP" KDIR="$1" clean >/dev/null 2>&1 || true
+		make -s -C "$TOP" KDIR="$1" >"$LAB_TMP/build.log" 2>&1 || {
+			tail -n 30 "$LAB_TMP/build.log" >&2
+			exit 1
+		}
+	fi
+	LAB_KO=$(mktemp -d "$TOP/build/ko.XXXXXX")/ttp.ko
+	lab_at_exit "rm -rf '${LAB_KO%/*}'"
+	cp "$TOP/module/ttp.ko" "$LAB_KO"
+	exec 7>&-
 }
 
 # ---- cleanup ---------------------------------------------------------------
@@ -352,7 +384,7 @@ evidence()
 lab_load()
 {
 	if [ ! -d /sys/module/ttp ]; then
-		show "insmod $TOP/module/ttp.ko"
+		show "insmod ${TTP_KO:-$TOP/module/ttp.ko}"
 		[ "$RC" = 0 ] || exit 1
 	fi
 	[ -x "$TTPCAT" ] || { say "no $TTPCAT: run make tools"; exit 1; }
