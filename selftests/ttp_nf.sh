@@ -123,8 +123,11 @@ set_knob nf0 0
 rx0=$(link_stats nf0 $A | cut -d' ' -f3)
 send nfp 5
 send nfp 4 0x0806 "$arp_ttp"
-check_eq "knob 0: 9 frames arrive but are not counted" "$h0 +9" \
-	"$(hook nf0) +$(($(link_stats nf0 $A | cut -d' ' -f3) - rx0))"
+# At least 9: the kernel's own neighbour probes (from the ping above) may
+# cross the cable meanwhile on a slow kernel.
+rx=$(($(link_stats nf0 $A | cut -d' ' -f3) - rx0))
+check_eq "knob 0: 9 frames arrive ($rx >= 9) but are not counted" "$h0 ok" \
+	"$(hook nf0) $([ "$rx" -ge 9 ] && echo ok)"
 set_knob nf0 1
 
 h0=$(hook nfv0)
