@@ -58,6 +58,8 @@
 #define TTP_ARP_BUCKETS		BIT(TTP_ARP_HASH_BITS)
 /* How often the garbage collector looks for unused entries. */
 #define TTP_ARP_GC_INTERVAL	HZ
+/* Memory the packets waiting on one entry may hold (see ttp_arp_enqueue). */
+#define TTP_ARP_QUEUE_BYTES	(128 * 1024)
 /* Longest command accepted by /proc/net/ttp/arp, in words. */
 #define TTP_ARP_MAX_ARGS	4
 
@@ -431,13 +433,33 @@ static void ttp_arp_start(struct ttp_arp_entry *e, struct ttp_arp_todo *todo)
 	ttp_arp_next_probe(e, todo);
 }
 
-/* A waiting packet; the oldest goes when the queue is full. */
+/* Memory held by the packets waiting on one entry. */
+static unsigned int ttp_arp_queue_bytes(struct sk_buff_head *q)
+{
+	unsigned int bytes = 0;
+	struct sk_buff *skb;
+
+	skb_queue_walk(q, skb)
+		bytes += skb->truesize;
+	return bytes;
+}
+
+/*
+ * A waiting packet; the oldest go while the queue is full: arp_queue_len
+ * packets, or TTP_ARP_QUEUE_BYTES of memory (one packet always fits).
+ * With arp_max_entries this bounds all the memory TTP ARP holds, as
+ * unres_qlen_bytes does for Linux's neighbour queues.  The walk is short:
+ * arp_queue_len is at most 1000.
+ */
 static void ttp_arp_enqueue(struct ttp_arp_entry *e, struct sk_buff *skb,
 			    struct ttp_arp_todo *todo)
 {
 	u32 limit = (u32)max(READ_ONCE(e->tn->cfg.arp_queue_len), 1);
 
-	while (skb_queue_len(&e->queue) >= limit) {
+	while (skb_queue_len(&e->queue) >= limit ||
+	       (!skb_queue_empty(&e->queue) &&
+		ttp_arp_queue_bytes(&e->queue) + skb->truesize >
+		TTP_ARP_QUEUE_BYTES)) {
 		__skb_queue_tail(&todo->drop, __skb_dequeue(&e->queue));
 		TTP_INC_STATS(e->tn, TTP_MIB_ARP_QUEUE_DROPS);
 	}

@@ -9,6 +9,7 @@
 #            enabled on -> ENETUNREACH; both counted as IpOutNoRoutes; a
 #            default gateway is used (ARP resolves the gateway, not the
 #            destination).
+#   arp:     packets waiting for resolution are bounded in bytes too.
 #   mtu:     a router whose next hop has a smaller MTU drops the packet and
 #            answers "fragmentation needed" with that MTU (IpFragNeeded).
 #
@@ -21,7 +22,7 @@ A=$P-a
 R=$P-r
 B=$P-b
 
-plan 15
+plan 16
 
 ttp_load
 for ns in $L $A $R $B; do ns_add "$ns"; done
@@ -78,6 +79,19 @@ check_eq "lo down: the local path is gone (ENETDOWN)" \
 	"ttpcat: sendto: Network is down (ENETDOWN)" \
 	"$(cat_in $L -u 10.235.1.1 7000)"
 ip -n $L link set lo up
+
+# --- packets waiting for ARP are bounded in memory, not only in number ------------
+
+# Four 60000-byte datagrams to a neighbour that never answers: the queue
+# (arp_queue_len 10) keeps one, since two would pass 128 KiB.
+ip -n $L link set l0 mtu 65535
+py $L write /proc/sys/net/ttp/arp_retrans_ms $((3000 * TTP_TIME_SCALE)) >/dev/null
+s0=$(snap $L ArpQueueDrops)
+cat_in $L -u 10.235.0.77 9 -s 60000 -n 4 >/dev/null
+q=$(py $L read /proc/net/ttp/arp | awk '$1 == "10.235.0.77" { print $3, $8 }')
+check_eq "4 big packets waiting: 1 kept (INCOMPLETE, Queue 1), 3 dropped" \
+	"INCOMPLETE 1 3" "$q $(delta "$s0" "$(snap $L ArpQueueDrops)")"
+py $L write /proc/net/ttp/arp flush >/dev/null
 
 # --- routes ---------------------------------------------------------------------
 

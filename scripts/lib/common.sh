@@ -83,3 +83,33 @@ ttp_debug_build_dir() { printf '%s\n' "$(ttp_debug_dir)/build"; }
 
 # True if the summary line format matches ("N passed, N failed[, N skipped]").
 TTP_SUMMARY_RE='^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$'
+
+# ttp_build_ko KDIR KVER LOG: build module/ttp.ko against KDIR and print the
+# path of a private copy of it (DIR/ttp.ko; the caller removes DIR).
+# module/ is one build tree for every kernel, so the build runs under a
+# lock, from clean when objects of another kernel survived, and a VM boots
+# with the copy: a concurrent build for another kernel cannot swap it.
+# The make output goes to LOG.  Fails (status 1) if the build does.
+ttp_build_ko()
+{
+	local kdir=$1 kver=$2 log=$3
+	mkdir -p "$TTP_TOP/build"
+	(
+		local vm='' dir
+		flock 7
+		make -C "$TTP_TOP" KDIR="$kdir" >"$log" 2>&1 &&
+			vm=$(modinfo -F vermagic "$TTP_TOP/module/ttp.ko" 2>/dev/null | cut -d' ' -f1)
+		if [ "$vm" != "$kver" ]; then
+			make -C "$TTP_TOP" KDIR="$kdir" clean >/dev/null 2>&1 || true
+			make -C "$TTP_TOP" KDIR="$kdir" >"$log" 2>&1 || exit 1
+			vm=$(modinfo -F vermagic "$TTP_TOP/module/ttp.ko" 2>/dev/null | cut -d' ' -f1)
+			if [ "$vm" != "$kver" ]; then
+				echo "module/ttp.ko is for '$vm', not $kver" >>"$log"
+				exit 1
+			fi
+		fi
+		dir=$(mktemp -d "$TTP_TOP/build/ko.XXXXXX") || exit 1
+		cp "$TTP_TOP/module/ttp.ko" "$dir/ttp.ko" || exit 1
+		echo "$dir/ttp.ko"
+	) 7>"$TTP_TOP/build/.module.lock"
+}

@@ -29,6 +29,8 @@
 # where every exec costs ~0.2 s.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=scripts/lib/common.sh
+. "$TOP/scripts/lib/common.sh"
 TTPCAT=$TOP/build/tools/ttpcat
 LAB_NAME=${0##*/}
 # The commands shown say "ttpcat": make it one.
@@ -88,30 +90,15 @@ lab_start()
 	exit $rc
 }
 
-# lab_build KDIR KVER: build module/ttp.ko against KDIR and copy it for this
-# run (LAB_KO), as scripts/test does: under its lock, from clean when the
-# objects are from another kernel.
+# lab_build KDIR KVER: build module/ttp.ko against KDIR and keep a private
+# copy for this run (LAB_KO), as scripts/test does (ttp_build_ko).
 lab_build()
 {
-	local vm=""
-	mkdir -p "$TOP/build"
-	exec 7>"$TOP/build/.module.lock"
-	flock 7
-	if make -s -C "$TOP" KDIR="$1" >"$LAB_TMP/build.log" 2>&1; then
-		vm=$(modinfo -F vermagic "$TOP/module/ttp.ko" 2>/dev/null) || true
-	fi
-	if [ "${vm%% *}" != "$2" ]; then
-		# Objects from another kernel survived: rebuild from clean.
-		make -s -C "$TOP" KDIR="$1" clean >/dev/null 2>&1 || true
-		make -s -C "$TOP" KDIR="$1" >"$LAB_TMP/build.log" 2>&1 || {
-			tail -n 30 "$LAB_TMP/build.log" >&2
-			exit 1
-		}
-	fi
-	LAB_KO=$(mktemp -d "$TOP/build/ko.XXXXXX")/ttp.ko
+	LAB_KO=$(ttp_build_ko "$1" "$2" "$LAB_TMP/build.log") || {
+		tail -n 30 "$LAB_TMP/build.log" >&2
+		exit 1
+	}
 	lab_at_exit "rm -rf '${LAB_KO%/*}'"
-	cp "$TOP/module/ttp.ko" "$LAB_KO"
-	exec 7>&-
 }
 
 # ---- cleanup ---------------------------------------------------------------
