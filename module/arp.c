@@ -811,6 +811,12 @@ int ttp_arp_output(struct net_device *dev, __be32 nexthop,
 		kfree_skb(skb);
 		return -EHOSTUNREACH;
 	}
+	/*
+	 * A forwarded packet still points at its input device, which may go
+	 * while the packet waits for resolution: from here on it is @dev's,
+	 * and the entry holds a reference on @dev.
+	 */
+	skb->dev = dev;
 	/* Room for the Ethernet header, also for packets that must wait. */
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
 		TTP_NET_INC_STATS(dev_net(dev), TTP_MIB_IP_OUT_DISCARDS);

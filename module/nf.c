@@ -66,7 +66,7 @@ int ttp_nf_hook_add(struct ttp_ndev *nd)
 	err = nf_register_net_hook(dev_net(nd->dev), &nd->hook);
 	if (err)
 		return err;
-	nd->hooked = true;
+	WRITE_ONCE(nd->hooked, true);	/* /proc reads it without RTNL */
 	TTP_INC_STATS(nd->tn, TTP_MIB_DEV_ENABLES);
 	return 0;
 }
@@ -78,6 +78,6 @@ int ttp_nf_hook_add(struct ttp_ndev *nd)
 void ttp_nf_hook_del(struct ttp_ndev *nd)
 {
 	nf_unregister_net_hook(dev_net(nd->dev), &nd->hook);
-	nd->hooked = false;
+	WRITE_ONCE(nd->hooked, false);
 	TTP_INC_STATS(nd->tn, TTP_MIB_DEV_DISABLES);
 }
