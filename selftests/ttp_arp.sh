@@ -255,7 +255,7 @@ wait_for '[ "$(arp_state $A $IPB)" = REACHABLE ]' 5
 check_eq "the reply makes it REACHABLE at B's MAC (ip link: $mac_b), queue empty" \
 	"REACHABLE $mac_b 0" "$(arp_cols $A $IPB State HWaddress Queue)"
 check_eq "the queued datagram is delivered after resolution" m1 \
-	"$(py $B drecv rx 5)"
+	"$(py $B drecv rx $((5 * S)))"
 check_eq "A: ArpOutRequests +1, ArpInReplies +1" "1 1" \
 	"$(delta "$sa0" "$(stats $A ArpOutRequests ArpInReplies)")"
 check_eq "B: ArpInRequests +1, ArpOutReplies +1" "1 1" \
@@ -280,7 +280,7 @@ py $A dsend tx $IPB 5000 m2 >/dev/null
 check_eq "used while STALE: DELAY (arp_delay_probe_ms 1000)" DELAY \
 	"$(arp_state $A $IPB)"
 check_eq "... and the datagram goes out at once, to the known MAC" m2 \
-	"$(py $B drecv rx 5)"
+	"$(py $B drecv rx $((5 * S)))"
 check "then PROBE" wait_for '[ "$(arp_state $A $IPB)" = PROBE ]' 3
 check "the probe's reply: REACHABLE again" \
 	wait_for '[ "$(arp_state $A $IPB)" = REACHABLE ]' 5
@@ -360,7 +360,7 @@ sa0=$(stats $A ArpOutRequests)
 py $B cap >/dev/null
 py $A dsend tx $IPB 5000 m3 >/dev/null
 check_eq "a datagram through the static entry is delivered" m3 \
-	"$(py $B drecv rx 5)"
+	"$(py $B drecv rx $((5 * S)))"
 cap=$(py $B cap)
 check_eq "... with no request: ArpOutRequests +0, no TTP ARP frame on the wire" \
 	"0 0" "$(delta "$sa0" "$(stats $A ArpOutRequests)") $(count "*" "$cap")"
@@ -424,7 +424,7 @@ check_eq "flush: everything goes" "ok|" "$(arpw $A flush)|$(arp_list $A)"
 
 py $A dsend tx $IPB 5000 m4 >/dev/null
 check_eq "resolved again" "m4 REACHABLE" \
-	"$(py $B drecv rx 5) $(arp_state $A $IPB)"
+	"$(py $B drecv rx $((5 * S))) $(arp_state $A $IPB)"
 arpw $A add 10.231.0.5 02:00:00:00:00:05 arp0 >/dev/null
 arpw $A add 10.232.0.5 02:00:00:00:00:06 arq0 >/dev/null
 ip -n $A link set arp0 down
