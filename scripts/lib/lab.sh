@@ -101,6 +101,14 @@ lab_build()
 	lab_at_exit "rm -rf '${LAB_KO%/*}'"
 }
 
+# The debug kernel (KASAN, lockdep: release "*-dbg") runs TTP several times
+# slower: a lab's timers and waits stretch by LAB_SLOW there, as the
+# selftests' do (TTP_TIME_SCALE); elsewhere the numbers are the ones shown.
+case $(uname -r) in
+*-dbg*) LAB_SLOW=8 ;;
+*) LAB_SLOW=1 ;;
+esac
+
 # ---- cleanup ---------------------------------------------------------------
 
 LAB_CLEANUPS=()
@@ -206,7 +214,7 @@ hosts_ready()
 # 10) -- the lab says so and goes on: it never hangs.
 wait_until()
 {
-	local i n=$((${2:-10} * 10))
+	local i n=$((${2:-10} * 10 * LAB_SLOW))
 	for ((i = 0; i < n; i++)); do
 		eval "$1" && return 0
 		sleep 0.1
