@@ -14,6 +14,7 @@
 
 #include "af.h"
 #include "dgram.h"
+#include "stream.h"
 #include "stats.h"
 
 static int ttp_af_create(struct net *net, struct socket *sock, int protocol,
@@ -24,6 +25,10 @@ static int ttp_af_create(struct net *net, struct socket *sock, int protocol,
 		if (protocol && protocol != TTPPROTO_DGRAM)
 			return -EPROTONOSUPPORT;
 		return ttp_dgram_create(net, sock, protocol, kern);
+	case SOCK_STREAM:
+		if (protocol && protocol != TTPPROTO_STREAM)
+			return -EPROTONOSUPPORT;
+		return ttp_stream_create(net, sock, protocol, kern);
 	}
 	TTP_INC_STATS(ttp_net(net), TTP_MIB_SOCK_UNSUPPORTED);
 	return -ESOCKTNOSUPPORT;

@@ -10,9 +10,11 @@
 #ifndef _TTP_COMPAT_H
 #define _TTP_COMPAT_H
 
+#include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #ifndef TTP_KV
 #error "TTP_KV is not set: build through module/Kbuild"
@@ -50,5 +52,29 @@ ttp_compat_register_sysctl(struct net *net, const char *path,
 	return register_net_sysctl(net, path, table);
 #endif
 }
+
+/*
+ * proto_ops.accept took (flags, kern) until 6.10, then a struct
+ * proto_accept_arg.  ttp_compat_stream_accept() has the kernel's
+ * signature and calls stream.c's, which has the old one.
+ */
+int ttp_stream_accept(struct socket *sock, struct socket *newsock, int flags,
+		      bool kern);
+
+#if TTP_KV >= 610
+static inline int ttp_compat_stream_accept(struct socket *sock,
+					   struct socket *newsock,
+					   struct proto_accept_arg *arg)
+{
+	return ttp_stream_accept(sock, newsock, arg->flags, arg->kern);
+}
+#else
+static inline int ttp_compat_stream_accept(struct socket *sock,
+					   struct socket *newsock, int flags,
+					   bool kern)
+{
+	return ttp_stream_accept(sock, newsock, flags, kern);
+}
+#endif
 
 #endif /* _TTP_COMPAT_H */

@@ -25,6 +25,7 @@
 #include "arp.h"
 #include "ctl.h"
 #include "dgram.h"
+#include "stream.h"
 #include "ip.h"
 #include "ndev.h"
 #include "stats.h"
@@ -225,6 +226,10 @@ static void ttp_ip_local_deliver(struct net *net, struct sk_buff *skb)
 	case TTPPROTO_CONTROL:
 		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DELIVERS);
 		ttp_ctl_rcv(skb);
+		return;
+	case TTPPROTO_STREAM:
+		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DELIVERS);
+		ttp_stream_rcv(skb);
 		return;
 	}
 	TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_UNKNOWN_PROTOS);

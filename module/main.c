@@ -18,6 +18,7 @@
 #include "ip.h"
 #include "ndev.h"
 #include "netns.h"
+#include "stream.h"
 
 static int ttp_family = AF_TTP;
 module_param_named(family, ttp_family, int, 0444);
@@ -42,14 +43,19 @@ static int __init ttp_init(void)
 	err = ttp_dgram_init();
 	if (err)
 		goto err_ip;
-	err = ttp_af_init(ttp_family);
+	err = ttp_stream_init();
 	if (err)
 		goto err_dgram;
+	err = ttp_af_init(ttp_family);
+	if (err)
+		goto err_stream;
 
 	pr_info("ttp: Teaching TCP/IP Protocol family loaded (AF_TTP=%d)\n",
 		ttp_family);
 	return 0;
 
+err_stream:
+	ttp_stream_exit();
 err_dgram:
 	ttp_dgram_exit();
 err_ip:
@@ -67,6 +73,7 @@ err_out:
 static void __exit ttp_exit(void)
 {
 	ttp_af_exit();
+	ttp_stream_exit();
 	ttp_dgram_exit();
 	ttp_ip_exit();
 	ttp_cable_exit();

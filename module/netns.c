@@ -16,6 +16,7 @@
 #include "sysctl.h"
 #include "arp.h"
 #include "dgram.h"
+#include "stream.h"
 
 unsigned int ttp_net_id __read_mostly;
 
@@ -45,8 +46,13 @@ static int __net_init ttp_net_init_ns(struct net *net)
 	err = ttp_dgram_init_ns(tn);
 	if (err)
 		goto err_arp;
+	err = ttp_stream_init_ns(tn);
+	if (err)
+		goto err_dgram;
 	return 0;
 
+err_dgram:
+	ttp_dgram_exit_ns(tn);
 err_arp:
 	ttp_arp_exit_ns(tn);
 err_sysctl:
@@ -70,6 +76,7 @@ static void __net_exit ttp_net_exit_ns(struct net *net)
 	 * (/proc/net/ttp/sockets walks tn->dgram) and keeps new ones out.
 	 */
 	ttp_proc_exit_ns(tn);
+	ttp_stream_exit_ns(tn);
 	ttp_dgram_exit_ns(tn);
 	ttp_arp_exit_ns(tn);
 	ttp_sysctl_exit_ns(tn);

@@ -15,6 +15,7 @@
 struct ttp_mib;
 struct ttp_arp_table;
 struct ttp_dgram_table;
+struct ttp_stream_table;
 
 /* The namespace's knobs: /proc/sys/net/ttp/, see Documentation/proc.md. */
 struct ttp_net_cfg {
@@ -28,6 +29,11 @@ struct ttp_net_cfg {
 	int arp_stale_ms;		/* unused STALE/FAILED entries go */
 	int arp_max_entries;		/* cache size limit */
 	int arp_queue_len;		/* packets waiting per entry */
+	int stream_syn_retries;		/* SYN retransmissions, then ETIMEDOUT */
+	int stream_synack_retries;	/* SYN-ACK retransmissions */
+	int stream_rto_init_ms;		/* first SYN/SYN-ACK timeout */
+	int stream_time_wait_ms;	/* 2MSL; 0 allowed for labs */
+	int stream_fin_timeout_ms;	/* orphaned FIN_WAIT_2 and friends */
 };
 
 struct ttp_net {
@@ -43,6 +49,7 @@ struct ttp_net {
 	struct ratelimit_state ctl_rs;		/* control errors sent */
 	struct ttp_arp_table *arp;
 	struct ttp_dgram_table *dgram;
+	struct ttp_stream_table *stream;
 };
 
 extern unsigned int ttp_net_id;

@@ -13,6 +13,7 @@
 #include "ndev.h"
 #include "arp.h"
 #include "dgram.h"
+#include "stream.h"
 
 /*
  * /proc/net/ttp/sockets: every TTP socket of the namespace, one line each,
@@ -27,6 +28,7 @@ static int ttp_proc_sockets_show(struct seq_file *seq, void *v)
 		   "SndBuf", "RcvBuf", "SndWnd", "RcvWnd", "Cwnd", "Rto",
 		   "Retrans", "Timer", "Drops", "Uid", "Inode");
 	ttp_dgram_seq_show(seq, tn);
+	ttp_stream_seq_show(seq, tn);
 	return 0;
 }
 

@@ -60,6 +60,22 @@ static const char *const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_DGRAM_RCVBUF_ERRORS]	= "DgramRcvbufErrors",
 	[TTP_MIB_DGRAM_OUT_DATAGRAMS]	= "DgramOutDatagrams",
 	[TTP_MIB_DGRAM_SNDBUF_ERRORS]	= "DgramSndbufErrors",
+	[TTP_MIB_STREAM_ACTIVE_OPENS]	= "StreamActiveOpens",
+	[TTP_MIB_STREAM_PASSIVE_OPENS]	= "StreamPassiveOpens",
+	[TTP_MIB_STREAM_ATTEMPT_FAILS]	= "StreamAttemptFails",
+	[TTP_MIB_STREAM_ESTAB_RESETS]	= "StreamEstabResets",
+	[TTP_MIB_STREAM_CURR_ESTAB]	= "StreamCurrEstab",
+	[TTP_MIB_STREAM_IN_SEGS]	= "StreamInSegs",
+	[TTP_MIB_STREAM_OUT_SEGS]	= "StreamOutSegs",
+	[TTP_MIB_STREAM_IN_ERRS]	= "StreamInErrs",
+	[TTP_MIB_STREAM_OUT_RSTS]	= "StreamOutRsts",
+	[TTP_MIB_STREAM_IN_CSUM_ERRORS]	= "StreamInCsumErrors",
+	[TTP_MIB_STREAM_LISTEN_OVERFLOWS] = "StreamListenOverflows",
+	[TTP_MIB_STREAM_LISTEN_DROPS]	= "StreamListenDrops",
+	[TTP_MIB_STREAM_CHALLENGE_ACKS]	= "StreamChallengeACKs",
+	[TTP_MIB_TIMEWAIT_ENTERED]	= "TimeWaitEntered",
+	[TTP_MIB_TIMEWAIT_EXPIRED]	= "TimeWaitExpired",
+	[TTP_MIB_TIMEWAIT_FIN_ACKED]	= "TimeWaitFinAcked",
 };
 
 int ttp_stats_init_ns(struct ttp_net *tn)

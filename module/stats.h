@@ -65,6 +65,24 @@ enum ttp_mib_field {
 	TTP_MIB_DGRAM_RCVBUF_ERRORS,
 	TTP_MIB_DGRAM_OUT_DATAGRAMS,
 	TTP_MIB_DGRAM_SNDBUF_ERRORS,
+	/* stream transport: /proc/net/snmp "Tcp:" names, prefixed */
+	TTP_MIB_STREAM_ACTIVE_OPENS,
+	TTP_MIB_STREAM_PASSIVE_OPENS,
+	TTP_MIB_STREAM_ATTEMPT_FAILS,
+	TTP_MIB_STREAM_ESTAB_RESETS,
+	TTP_MIB_STREAM_CURR_ESTAB,	/* a gauge: inc and dec */
+	TTP_MIB_STREAM_IN_SEGS,
+	TTP_MIB_STREAM_OUT_SEGS,
+	TTP_MIB_STREAM_IN_ERRS,
+	TTP_MIB_STREAM_OUT_RSTS,
+	TTP_MIB_STREAM_IN_CSUM_ERRORS,
+	/* TcpExt ones */
+	TTP_MIB_STREAM_LISTEN_OVERFLOWS,
+	TTP_MIB_STREAM_LISTEN_DROPS,
+	TTP_MIB_STREAM_CHALLENGE_ACKS,
+	TTP_MIB_TIMEWAIT_ENTERED,
+	TTP_MIB_TIMEWAIT_EXPIRED,
+	TTP_MIB_TIMEWAIT_FIN_ACKED,
 	TTP_MIB_MAX
 };
 
@@ -73,6 +91,7 @@ struct ttp_mib {
 };
 
 #define TTP_INC_STATS(tn, field) this_cpu_inc((tn)->mib->mibs[field])
+#define TTP_DEC_STATS(tn, field) this_cpu_dec((tn)->mib->mibs[field])
 #define TTP_NET_INC_STATS(net, field) TTP_INC_STATS(ttp_net(net), field)
 
 int ttp_stats_init_ns(struct ttp_net *tn);

@@ -26,6 +26,11 @@ static const struct ttp_net_cfg ttp_sysctl_defaults = {
 	.arp_stale_ms		= 60000,
 	.arp_max_entries	= 512,
 	.arp_queue_len		= 10,
+	.stream_syn_retries	= 6,
+	.stream_synack_retries	= 5,
+	.stream_rto_init_ms	= 1000,
+	.stream_time_wait_ms	= 60000,
+	.stream_fin_timeout_ms	= 60000,
 };
 
 static int ttp_sysctl_port_range(TTP_CTL_CONST struct ctl_table *table,
@@ -53,6 +58,7 @@ static int ttp_sysctl_int_100 = 100, ttp_sysctl_int_255 = 255;
 static int ttp_sysctl_int_1000 = 1000, ttp_sysctl_int_60000 = 60000;
 static int ttp_sysctl_int_65535 = 65535, ttp_sysctl_int_65536 = 65536;
 static int ttp_sysctl_int_hour_ms = 3600 * 1000;
+static int ttp_sysctl_int_20 = 20, ttp_sysctl_int_600000 = 600000;
 static int ttp_sysctl_int_day_ms = 86400 * 1000;
 
 #define TTP_SYSCTL_INT(name, field, min, max) {			\
@@ -97,6 +103,16 @@ static const struct ctl_table ttp_sysctl_ns_template[] = {
 		       &ttp_sysctl_int_65536),
 	TTP_SYSCTL_INT("arp_queue_len", arp_queue_len, SYSCTL_ONE,
 		       &ttp_sysctl_int_1000),
+	TTP_SYSCTL_INT("stream_syn_retries", stream_syn_retries, SYSCTL_ONE,
+		       &ttp_sysctl_int_20),
+	TTP_SYSCTL_INT("stream_synack_retries", stream_synack_retries,
+		       SYSCTL_ONE, &ttp_sysctl_int_20),
+	TTP_SYSCTL_INT("stream_rto_init_ms", stream_rto_init_ms,
+		       &ttp_sysctl_int_10, &ttp_sysctl_int_60000),
+	TTP_SYSCTL_INT("stream_time_wait_ms", stream_time_wait_ms,
+		       SYSCTL_ZERO, &ttp_sysctl_int_600000),
+	TTP_SYSCTL_INT("stream_fin_timeout_ms", stream_fin_timeout_ms,
+		       SYSCTL_ZERO, &ttp_sysctl_int_600000),
 	{ }
 };
 

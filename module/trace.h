@@ -12,6 +12,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/tracepoint.h>
+#include <net/tcp_states.h>
 
 #include "arp.h"
 
@@ -52,6 +53,47 @@ TRACE_EVENT(ttp_arp_update,
 		      __entry->dev, &__entry->addr, __entry->mac,
 		      ttp_show_arp_state(__entry->old_state),
 		      ttp_show_arp_state(__entry->new_state))
+);
+
+#define ttp_show_stream_state(s)				\
+	__print_symbolic(s,					\
+			 { TCP_CLOSE,		"CLOSED" },		\
+			 { TCP_LISTEN,		"LISTEN" },		\
+			 { TCP_SYN_SENT,	"SYN_SENT" },		\
+			 { TCP_SYN_RECV,	"SYN_RECEIVED" },	\
+			 { TCP_ESTABLISHED,	"ESTABLISHED" },	\
+			 { TCP_FIN_WAIT1,	"FIN_WAIT_1" },		\
+			 { TCP_FIN_WAIT2,	"FIN_WAIT_2" },		\
+			 { TCP_CLOSE_WAIT,	"CLOSE_WAIT" },		\
+			 { TCP_CLOSING,		"CLOSING" },		\
+			 { TCP_LAST_ACK,	"LAST_ACK" },		\
+			 { TCP_TIME_WAIT,	"TIME_WAIT" })
+
+/*
+ * ttp_set_state: a stream socket changed state (stream.c,
+ * ttp_stream_set_state(): every transition of the table in stream_fsm.c).
+ */
+TRACE_EVENT(ttp_set_state,
+	    TP_PROTO(__be32 saddr, __be16 sport, __be32 daddr, __be16 dport,
+		     int old_state, int new_state),
+	    TP_ARGS(saddr, sport, daddr, dport, old_state, new_state),
+	    TP_STRUCT__entry(__field(u32, saddr)
+			     __field(u32, daddr)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __field(int, old_state)
+			     __field(int, new_state)),
+	    TP_fast_assign(__entry->saddr = (__force u32)saddr;
+			   __entry->daddr = (__force u32)daddr;
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __entry->old_state = old_state;
+			   __entry->new_state = new_state),
+	    TP_printk("%pI4:%u -> %pI4:%u %s -> %s",
+		      &__entry->saddr, __entry->sport,
+		      &__entry->daddr, __entry->dport,
+		      ttp_show_stream_state(__entry->old_state),
+		      ttp_show_stream_state(__entry->new_state))
 );
 
 #endif /* _TTP_TRACE_H */

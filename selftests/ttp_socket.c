@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ttp_socket: the AF_TTP socket family as of issue 2.
+ * ttp_socket: the AF_TTP socket family.
  *
- * No socket type exists yet, so socket(AF_TTP, ...) must fail with
- * ESOCKTNOSUPPORT for every type and protocol, and count each refusal in
+ * SOCK_STREAM and SOCK_DGRAM exist (with protocol 0 or their own); every
+ * other type must fail with ESOCKTNOSUPPORT and count the refusal in
  * SockCreateUnsupported of the caller's namespace.  struct sockaddr_ttp
  * must have the layout of struct sockaddr_in.
  */
@@ -51,9 +51,21 @@ static long ttp_stat(const char *name)
 		       strerror(err));					\
 } while (0)
 
-TEST(stream_refused)
+TEST(stream_created)
 {
-	EXPECT_REFUSED(SOCK_STREAM, 0);
+	int fd;
+
+	fd = socket(AF_TTP, SOCK_STREAM, 0);
+	EXPECT_LE(0, fd) TH_LOG("socket(AF_TTP, SOCK_STREAM, 0): %s",
+				strerror(errno));
+	close(fd);
+	fd = socket(AF_TTP, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    TTPPROTO_STREAM);
+	EXPECT_LE(0, fd) TH_LOG("socket(AF_TTP, SOCK_STREAM, 6): %s",
+				strerror(errno));
+	close(fd);
+	EXPECT_EQ(-1, socket(AF_TTP, SOCK_STREAM, TTPPROTO_DGRAM));
+	EXPECT_EQ(EPROTONOSUPPORT, errno);
 }
 
 TEST(dgram_created)
@@ -84,8 +96,8 @@ TEST(seqpacket_refused)
 
 TEST(with_protocol_refused)
 {
-	EXPECT_REFUSED(SOCK_STREAM, 6);
-	EXPECT_REFUSED(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	EXPECT_REFUSED(SOCK_RAW, 6);
+	EXPECT_REFUSED(SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 }
 
 TEST(sockaddr_ttp_is_sockaddr_in)
@@ -130,7 +142,7 @@ TEST(counter_counts_refusals)
 	before = ttp_stat("SockCreateUnsupported");
 	ASSERT_LE(0, before);
 	for (i = 0; i < REFUSALS; i++)
-		ASSERT_EQ(-1, socket(AF_TTP, i % 2 ? SOCK_RAW : SOCK_STREAM, 0));
+		ASSERT_EQ(-1, socket(AF_TTP, i % 2 ? SOCK_RAW : SOCK_SEQPACKET, 0));
 	after = ttp_stat("SockCreateUnsupported");
 	EXPECT_EQ(REFUSALS, after - before);
 }
@@ -150,7 +162,7 @@ TEST(counter_is_per_netns)
 	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s", strerror(errno));
 	EXPECT_EQ(0, ttp_stat("SockCreateUnsupported"));
 	for (i = 0; i < REFUSALS; i++)
-		socket(AF_TTP, SOCK_STREAM, 0);
+		socket(AF_TTP, SOCK_SEQPACKET, 0);
 	EXPECT_EQ(REFUSALS, ttp_stat("SockCreateUnsupported"));
 
 	ASSERT_EQ(0, setns(parent, CLONE_NEWNET));

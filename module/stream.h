@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TTP stream sockets: socket(AF_TTP, SOCK_STREAM, 0), the TCP service
+ * (RFC 9293) on the TTP network layer.
+ *
+ * Files: stream.c (socket calls), stream_fsm.c (THE transition table),
+ * stream_tbl.c (port and connection tables), stream_in.c (segment
+ * arrival), stream_out.c (segment building), stream_timer.c (timers).
+ */
+#ifndef _TTP_STREAM_H
+#define _TTP_STREAM_H
+
+#include <linux/list.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/tcp.h>
+#include <linux/timer.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "netns.h"
+
+/*
+ * The connection states of RFC 9293 3.3.2.  They take the values of the
+ * kernel's TCP_* states so that the socket core's own checks of sk_state
+ * (TCP_LISTEN, TCP_CLOSE, ...) mean the same on a TTP socket.
+ */
+enum ttp_stream_state {
+	TTP_ESTABLISHED		= TCP_ESTABLISHED,
+	TTP_SYN_SENT		= TCP_SYN_SENT,
+	TTP_SYN_RECEIVED	= TCP_SYN_RECV,
+	TTP_FIN_WAIT_1		= TCP_FIN_WAIT1,
+	TTP_FIN_WAIT_2		= TCP_FIN_WAIT2,
+	TTP_TIME_WAIT		= TCP_TIME_WAIT,
+	TTP_CLOSED		= TCP_CLOSE,
+	TTP_CLOSE_WAIT		= TCP_CLOSE_WAIT,
+	TTP_LAST_ACK		= TCP_LAST_ACK,
+	TTP_LISTEN		= TCP_LISTEN,
+	TTP_CLOSING		= TCP_CLOSING,
+	TTP_NR_STATES		= TCP_MAX_STATES,
+};
+
+/*
+ * What drives the state machine: the user's calls and the arrival of
+ * segments (already found acceptable by stream_in.c), and timers.
+ */
+enum ttp_stream_event {
+	TTP_EV_CONNECT,		/* connect(): active OPEN */
+	TTP_EV_LISTEN,		/* listen(): passive OPEN */
+	TTP_EV_CLOSE,		/* close() or shutdown(SHUT_WR): CLOSE */
+	TTP_EV_ABORT,		/* SO_LINGER {1,0}, unread data: ABORT */
+	TTP_EV_RCV_SYN,		/* SYN without ACK */
+	TTP_EV_RCV_SYNACK,	/* SYN with an acceptable ACK */
+	TTP_EV_RCV_ACK,		/* ACK of our SYN or of our FIN */
+	TTP_EV_RCV_FIN,		/* FIN, our FIN (if any) not acked */
+	TTP_EV_RCV_FINACK,	/* FIN that also acks our FIN */
+	TTP_EV_RCV_RST,		/* an RST that passed RFC 5961 checks */
+	TTP_EV_TIMEOUT,		/* 2MSL, FIN_WAIT_2 timeout, retries out */
+	TTP_NR_EVENTS,
+};
+
+/* Actions of a transition, done in this order. */
+enum {
+	TTP_ACT_SEND_SYN	= BIT(0),
+	TTP_ACT_SEND_SYNACK	= BIT(1),
+	TTP_ACT_SEND_FIN	= BIT(2),	/* FIN|ACK */
+	TTP_ACT_SEND_ACK	= BIT(3),
+	TTP_ACT_SEND_RST	= BIT(4),
+	TTP_ACT_TIMEWAIT	= BIT(5),	/* (re)start the 2MSL timer */
+	TTP_ACT_DELETE		= BIT(6),	/* delete the TCB */
+};
+
+/* One cell of the table: a valid transition has .valid set. */
+struct ttp_stream_trans {
+	u8 valid;
+	u8 next;			/* enum ttp_stream_state */
+	u8 actions;			/* TTP_ACT_* */
+};
+
+extern const struct ttp_stream_trans
+ttp_stream_fsm[TTP_NR_STATES][TTP_NR_EVENTS];
+
+const char *ttp_stream_state_name(int state);
+const char *ttp_stream_event_name(int event);
+
+/* Sequence-number arithmetic modulo 2^32 (RFC 9293 3.4). */
+static inline bool ttp_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+#define ttp_seq_after(a, b)	ttp_seq_before(b, a)
+
+/* a <= b <= c, modulo 2^32 */
+static inline bool ttp_seq_between(u32 a, u32 b, u32 c)
+{
+	return c - a >= b - a;
+}
+
+/* Per-namespace tables: see stream_tbl.c. */
+#define TTP_STREAM_BHASH_SIZE	256	/* bound sockets, by local port */
+#define TTP_STREAM_EHASH_SIZE	1024	/* connections, by 4-tuple */
+
+struct ttp_stream_table {
+	spinlock_t lock;		/* writers; readers use RCU */
+	struct hlist_head bhash[TTP_STREAM_BHASH_SIZE];	/* sk_bind_node */
+	struct hlist_head ehash[TTP_STREAM_EHASH_SIZE];	/* sk_node */
+};
+
+struct ttp_stream_sock {
+	struct sock sk;		/* first: sk_alloc() allocates the whole */
+
+	/* The 4-tuple; written under lock_sock() and the table lock. */
+	__be32 saddr;
+	__be32 daddr;
+	u16 num;		/* local port, host order; 0: unbound */
+	__be16 sport;
+	__be16 dport;
+	bool in_ehash;
+
+	/* Send sequence variables (RFC 9293 3.3.1) */
+	u32 snd_una;		/* oldest unacknowledged */
+	u32 snd_nxt;		/* next to send */
+	u32 snd_wnd;		/* peer's window, bytes (unscaled) */
+	u32 snd_wl1;		/* SEG.SEQ of the last window update */
+	u32 snd_wl2;		/* SEG.ACK of the last window update */
+	u32 iss;		/* initial send sequence number */
+	/* Receive sequence variables */
+	u32 rcv_nxt;		/* next expected */
+	u32 rcv_wnd;		/* window we advertised, bytes */
+	u32 rcv_adv;		/* right edge advertised: never shrinks */
+	u32 irs;		/* initial receive sequence number */
+
+	u16 mss;		/* largest segment we send */
+	u16 advmss;		/* MSS we announced */
+	u8 snd_wscale;		/* the peer's window shift */
+	u8 rcv_wscale;		/* ours */
+	bool wscale_ok;		/* both sides sent the option */
+	bool fin_sent;		/* our FIN is at snd_nxt - 1 */
+	bool fin_rcvd;		/* the peer's FIN was consumed */
+
+	/* Timers (stream_timer.c); each pending one holds a reference. */
+	struct timer_list rtx_timer;	/* SYN, SYN-ACK retransmission */
+	struct timer_list wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
+	unsigned long rto;		/* jiffies */
+	u8 retries;
+
+	/* A listener: half-open and ready children, under qlock. */
+	spinlock_t qlock;
+	struct list_head synq;
+	struct list_head acceptq;
+	u32 synq_len;
+	u32 acceptq_len;
+	u32 backlog;
+
+	/*
+	 * A child of a listener: a reference on the parent, and its entry
+	 * on the parent's synq or acceptq (@queued: on one; both under the
+	 * parent's qlock).
+	 */
+	struct sock *parent;
+	struct list_head qnode;
+	bool queued;
+};
+
+static inline struct ttp_stream_sock *ttp_stream_sk(const struct sock *sk)
+{
+	return container_of(sk, struct ttp_stream_sock, sk);
+}
+
+static inline struct ttp_stream_table *ttp_stream_table(const struct sock *sk)
+{
+	return ttp_net(sock_net(sk))->stream;
+}
+
+/*
+ * What a segment's header said, parsed once by stream_in.c; skb->cb of
+ * a received segment.  @off: bytes of a queued payload already read.
+ */
+struct ttp_stream_cb {
+	u32 seq;
+	u32 end_seq;		/* seq + payload + SYN + FIN */
+	u32 ack;
+	u32 len;		/* payload bytes */
+	u32 off;
+	u16 win;		/* the field, unscaled */
+	u16 mss;		/* MSS option, 0: none */
+	s8 wscale;		/* window scale option, -1: none */
+	u8 flags;
+};
+
+#define TTP_STREAM_CB(skb) ((struct ttp_stream_cb *)(skb)->cb)
+
+/* Options (RFC 9293 3.2, RFC 7323) */
+#define TTP_OPT_EOL		0
+#define TTP_OPT_NOP		1
+#define TTP_OPT_MSS		2
+#define TTP_OPT_WSCALE		3
+#define TTP_OPTLEN_MSS		4
+#define TTP_OPTLEN_WSCALE	3
+#define TTP_MAX_WSCALE		14	/* RFC 7323 2.3 */
+
+/* The flags byte of a header: byte 13, CWR ECE URG ACK PSH RST SYN FIN. */
+static inline u8 *ttp_th_flags(struct tcphdr *th)
+{
+	return (u8 *)th + 13;
+}
+
+/* TCP header flags, as in the th->flags byte (byte 13). */
+#define TTP_TH_FIN	0x01
+#define TTP_TH_SYN	0x02
+#define TTP_TH_RST	0x04
+#define TTP_TH_PSH	0x08
+#define TTP_TH_ACK	0x10
+#define TTP_TH_URG	0x20
+
+/* stream.c */
+int ttp_stream_create(struct net *net, struct socket *sock, int protocol,
+		      int kern);
+void ttp_stream_set_state(struct sock *sk, int state);
+int ttp_stream_event(struct sock *sk, enum ttp_stream_event ev);
+void ttp_stream_done(struct sock *sk);
+struct sock *ttp_stream_child_alloc(struct sock *parent);
+void ttp_stream_child_add(struct sock *child);
+void ttp_stream_child_ready(struct sock *child);
+int ttp_stream_init(void);
+void ttp_stream_exit(void);
+
+/* stream_tbl.c */
+int ttp_stream_bind_port(struct sock *sk, __be32 saddr, u16 port);
+void ttp_stream_unbind(struct sock *sk);
+void ttp_stream_bind_child(struct sock *sk);
+int ttp_stream_hash_conn(struct sock *sk);
+void ttp_stream_unhash_conn(struct sock *sk);
+struct sock *ttp_stream_lookup(struct net *net, __be32 saddr, __be16 sport,
+			       __be32 daddr, __be16 dport, int ifindex);
+void ttp_stream_seq_show(struct seq_file *seq, struct ttp_net *tn);
+int ttp_stream_init_ns(struct ttp_net *tn);
+void ttp_stream_exit_ns(struct ttp_net *tn);
+
+/* stream_in.c */
+void ttp_stream_rcv(struct sk_buff *skb);
+int ttp_stream_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* stream_out.c */
+u32 ttp_stream_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u16 ttp_stream_rcv_window(struct sock *sk);
+int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq);
+int ttp_stream_send_data(struct sock *sk, struct sk_buff *skb, u32 seq);
+void ttp_stream_send_reset(struct net *net, struct sk_buff *in_skb);
+unsigned int ttp_stream_headroom(void);
+
+/* stream_timer.c */
+void ttp_stream_timers_init(struct sock *sk);
+void ttp_stream_timers_stop(struct sock *sk);
+void ttp_stream_rtx_arm(struct sock *sk);
+void ttp_stream_rtx_stop(struct sock *sk);
+void ttp_stream_wait_arm(struct sock *sk, unsigned int ms);
+
+#endif /* _TTP_STREAM_H */

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stream tables of a namespace.
+ *
+ * bhash: every bound stream socket (listeners included), by local port,
+ *   through sk_bind_node: bind() rules and listener lookup.
+ * ehash: every synchronized or half-open connection, by its 4-tuple,
+ *   through sk_node: where an arriving segment looks first.
+ *
+ * Writers hold the table's spinlock; the receive path reads under RCU
+ * and takes a reference with refcount_inc_not_zero(), then checks the
+ * keys again: a socket freed and reused meanwhile is SOCK_RCU_FREE, so
+ * its memory is still a socket, but maybe another one.
+ */
+#include <linux/capability.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/rculist.h>
+
+#include "stream.h"
+
+static u32 ttp_stream_ehash_secret __read_mostly;
+
+static struct hlist_head *ttp_stream_bbucket(struct ttp_stream_table *t,
+					     u16 port)
+{
+	return &t->bhash[port % TTP_STREAM_BHASH_SIZE];
+}
+
+static struct hlist_head *ttp_stream_ebucket(struct ttp_stream_table *t,
+					     __be32 laddr, __be16 lport,
+					     __be32 raddr, __be16 rport)
+{
+	u32 h;
+
+	net_get_random_once(&ttp_stream_ehash_secret,
+			    sizeof(ttp_stream_ehash_secret));
+	h = jhash_3words((__force u32)laddr, (__force u32)raddr,
+			 (__force u32)lport << 16 | (__force u32)rport,
+			 ttp_stream_ehash_secret);
+
+	return &t->ehash[h % TTP_STREAM_EHASH_SIZE];
+}
+
+/* --- bind ------------------------------------------------------------- */
+
+/*
+ * Linux's TCP rule, simplified: the port is taken when addresses overlap
+ * (equal or either wildcard) and the devices do too, unless both sockets
+ * set SO_REUSEADDR and neither listens.  A socket in TIME_WAIT (still a
+ * full socket in this version) yields to SO_REUSEADDR.
+ */
+static bool ttp_stream_clash(const struct sock *sk, __be32 saddr,
+			     const struct sock *sk2)
+{
+	__be32 saddr2 = READ_ONCE(ttp_stream_sk(sk2)->saddr);
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+	int dev2 = READ_ONCE(sk2->sk_bound_dev_if);
+	int st2 = READ_ONCE(sk2->sk_state);
+
+	if (sk->sk_reuse && sk2->sk_reuse && st2 != TTP_LISTEN)
+		return false;
+	if (sk->sk_reuse && st2 == TTP_TIME_WAIT)
+		return false;
+	if (saddr && saddr2 && saddr != saddr2)
+		return false;
+	return !dev || !dev2 || dev == dev2;
+}
+
+/* Called with the table lock held. */
+static bool ttp_stream_port_taken(struct ttp_stream_table *t,
+				  const struct sock *sk, __be32 saddr, u16 port)
+{
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, ttp_stream_bbucket(t, port))
+		if (sk2 != sk && ttp_stream_sk(sk2)->num == port &&
+		    ttp_stream_clash(sk, saddr, sk2))
+			return true;
+	return false;
+}
+
+/* An ephemeral port from a random start (RFC 6056), or 0. */
+static u16 ttp_stream_pick_port(struct ttp_stream_table *t,
+				const struct sock *sk, __be32 saddr)
+{
+	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	u32 lo = READ_ONCE(cfg->local_port_range[0]);
+	u32 hi = READ_ONCE(cfg->local_port_range[1]);
+	u32 n, start, i;
+	u16 port;
+
+	if (lo > hi)
+		swap(lo, hi);
+	n = hi - lo + 1;
+	start = get_random_u32_below(n);
+	for (i = 0; i < n; i++) {
+		port = lo + (start + i) % n;
+		if (!ttp_stream_port_taken(t, sk, saddr, port))
+			return port;
+	}
+	return 0;
+}
+
+/**
+ * ttp_stream_bind_port - enter @sk in bhash as @saddr:@port
+ * @sk: an unbound socket, under lock_sock()
+ * @saddr: local address or 0 (wildcard)
+ * @port: host order; 0 asks for an ephemeral port
+ *
+ * Return: 0, or -EADDRINUSE (-EAGAIN for an exhausted ephemeral range,
+ * as connect() reports it on Linux).
+ */
+int ttp_stream_bind_port(struct sock *sk, __be32 saddr, u16 port)
+{
+	struct ttp_stream_table *t = ttp_stream_table(sk);
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	bool ephemeral = !port;
+
+	spin_lock_bh(&t->lock);
+	if (!port)
+		port = ttp_stream_pick_port(t, sk, saddr);
+	else if (ttp_stream_port_taken(t, sk, saddr, port))
+		port = 0;
+	if (port) {
+		WRITE_ONCE(ss->saddr, saddr);
+		WRITE_ONCE(ss->sport, htons(port));
+		WRITE_ONCE(ss->num, port);
+		sock_hold(sk);		/* the table's reference */
+		hlist_add_head_rcu(&sk->sk_bind_node,
+				   ttp_stream_bbucket(t, port));
+	}
+	spin_unlock_bh(&t->lock);
+	if (port)
+		return 0;
+	return ephemeral ? -EAGAIN : -EADDRINUSE;
+}
+
+void ttp_stream_unbind(struct sock *sk)
+{
+	struct ttp_stream_table *t = ttp_stream_table(sk);
+	bool was = false;
+
+	spin_lock_bh(&t->lock);
+	if (!hlist_unhashed(&sk->sk_bind_node)) {
+		hlist_del_init_rcu(&sk->sk_bind_node);
+		WRITE_ONCE(ttp_stream_sk(sk)->num, 0);
+		was = true;
+	}
+	spin_unlock_bh(&t->lock);
+	if (was)
+		sock_put(sk);
+}
+
+/*
+ * A listener's child shares the listener's port without the bind()
+ * rules, as Linux's children share their listener's bind bucket.
+ */
+void ttp_stream_bind_child(struct sock *sk)
+{
+	struct ttp_stream_table *t = ttp_stream_table(sk);
+
+	spin_lock_bh(&t->lock);
+	sock_hold(sk);
+	hlist_add_head_rcu(&sk->sk_bind_node,
+			   ttp_stream_bbucket(t, ttp_stream_sk(sk)->num));
+	spin_unlock_bh(&t->lock);
+}
+
+/* --- connections ------------------------------------------------------ */
+
+/*
+ * Enter a connection's 4-tuple in ehash.  -EADDRNOTAVAIL if another
+ * socket has the same 4-tuple (connect() from a port shared through
+ * SO_REUSEADDR).
+ */
+int ttp_stream_hash_conn(struct sock *sk)
+{
+	struct ttp_stream_table *t = ttp_stream_table(sk);
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	struct hlist_head *head;
+	struct sock *sk2;
+	int err = 0;
+
+	head = ttp_stream_ebucket(t, ss->saddr, ss->sport, ss->daddr,
+				  ss->dport);
+	spin_lock_bh(&t->lock);
+	sk_for_each(sk2, head) {
+		struct ttp_stream_sock *s2 = ttp_stream_sk(sk2);
+
+		if (s2->saddr == ss->saddr && s2->sport == ss->sport &&
+		    s2->daddr == ss->daddr && s2->dport == ss->dport) {
+			err = -EADDRNOTAVAIL;
+			goto out;
+		}
+	}
+	sk_add_node_rcu(sk, head);	/* holds a reference */
+	ss->in_ehash = true;
+out:
+	spin_unlock_bh(&t->lock);
+	return err;
+}
+
+void ttp_stream_unhash_conn(struct sock *sk)
+{
+	struct ttp_stream_table *t = ttp_stream_table(sk);
+
+	/* Drops the table's reference; the caller still holds one. */
+	spin_lock_bh(&t->lock);
+	sk_del_node_init_rcu(sk);
+	ttp_stream_sk(sk)->in_ehash = false;
+	spin_unlock_bh(&t->lock);
+}
+
+/* --- lookup ----------------------------------------------------------- */
+
+static bool ttp_stream_match_conn(const struct sock *sk, __be32 saddr,
+				  __be16 sport, __be32 daddr, __be16 dport)
+{
+	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	return READ_ONCE(ss->daddr) == saddr &&
+	       READ_ONCE(ss->dport) == sport &&
+	       READ_ONCE(ss->saddr) == daddr &&
+	       READ_ONCE(ss->sport) == dport;
+}
+
+/* A listener's score, as Linux ranks them; 0: no match. */
+static int ttp_stream_listen_score(const struct sock *sk, __be32 daddr,
+				   u16 port, int ifindex)
+{
+	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	__be32 local = READ_ONCE(ss->saddr);
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+	int score = 1;
+
+	if (READ_ONCE(sk->sk_state) != TTP_LISTEN ||
+	    READ_ONCE(ss->num) != port)
+		return 0;
+	if (local) {
+		if (local != daddr)
+			return 0;
+		score += 2;
+	}
+	if (dev) {
+		if (dev != ifindex)
+			return 0;
+		score += 1;
+	}
+	return score;
+}
+
+/**
+ * ttp_stream_lookup - the socket a segment belongs to
+ * @net: namespace
+ * @saddr: segment's source (the remote end)
+ * @sport: its source port
+ * @daddr: its destination (ours)
+ * @dport: its destination port
+ * @ifindex: receiving device
+ *
+ * A connection with exactly this 4-tuple, else the best listener.
+ * Called under rcu_read_lock(); returns a held socket or NULL.
+ */
+struct sock *ttp_stream_lookup(struct net *net, __be32 saddr, __be16 sport,
+			       __be32 daddr, __be16 dport, int ifindex)
+{
+	struct ttp_stream_table *t = ttp_net(net)->stream;
+	u16 port = ntohs(dport);
+	struct sock *sk, *best = NULL;
+	int score, best_score = 0;
+
+	sk_for_each_rcu(sk, ttp_stream_ebucket(t, daddr, dport, saddr, sport)) {
+		if (!ttp_stream_match_conn(sk, saddr, sport, daddr, dport))
+			continue;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		/* Reused while we looked?  Check the keys again. */
+		if (ttp_stream_match_conn(sk, saddr, sport, daddr, dport))
+			return sk;
+		sock_put(sk);
+	}
+	hlist_for_each_entry_rcu(sk, ttp_stream_bbucket(t, port),
+				 sk_bind_node) {
+		score = ttp_stream_listen_score(sk, daddr, port, ifindex);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (best && refcount_inc_not_zero(&best->sk_refcnt)) {
+		if (ttp_stream_listen_score(best, daddr, port, ifindex))
+			return best;
+		sock_put(best);
+	}
+	return NULL;
+}
+
+/* --- /proc/net/ttp/sockets -------------------------------------------- */
+
+static void ttp_stream_seq_sock(struct seq_file *seq, struct sock *sk)
+{
+	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	__be32 saddr = READ_ONCE(ss->saddr), daddr = READ_ONCE(ss->daddr);
+	char local[24], remote[24];
+	const char *timer = "-";
+
+	if (timer_pending(&ss->rtx_timer))
+		timer = "rtx";
+	else if (timer_pending(&ss->wait_timer))
+		timer = READ_ONCE(sk->sk_state) == TTP_TIME_WAIT ? "tw" :
+								    "fin2";
+	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ss->num));
+	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
+		 ntohs(READ_ONCE(ss->dport)));
+	seq_printf(seq, "%-5s %-21s %-21s %-11s %8d %8d %8d %8d %8u %8u %6s %6u %7u %-5s %7d %5u %lu\n",
+		   "strm", local, remote,
+		   ttp_stream_state_name(READ_ONCE(sk->sk_state)),
+		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
+		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),
+		   READ_ONCE(ss->snd_wnd), READ_ONCE(ss->rcv_wnd), "-",
+		   jiffies_to_msecs(READ_ONCE(ss->rto)),
+		   READ_ONCE(ss->retries), timer,
+		   atomic_read(&sk->sk_drops),
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   sock_i_ino(sk));
+}
+
+/*
+ * Every bound socket is in bhash; a child of a listener shares its
+ * listener's port and is in bhash too (see ttp_stream_child_alloc()).
+ */
+void ttp_stream_seq_show(struct seq_file *seq, struct ttp_net *tn)
+{
+	struct sock *sk;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < TTP_STREAM_BHASH_SIZE; i++)
+		hlist_for_each_entry_rcu(sk, &tn->stream->bhash[i],
+					 sk_bind_node)
+			ttp_stream_seq_sock(seq, sk);
+	rcu_read_unlock();
+}
+
+int ttp_stream_init_ns(struct ttp_net *tn)
+{
+	struct ttp_stream_table *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	spin_lock_init(&t->lock);
+	tn->stream = t;
+	return 0;
+}
+
+void ttp_stream_exit_ns(struct ttp_net *tn)
+{
+	struct ttp_stream_table *t = tn->stream;
+	unsigned int i;
+
+	if (!t)
+		return;
+	/* Every socket, orphans included, holds its namespace. */
+	for (i = 0; i < TTP_STREAM_BHASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t->bhash[i]));
+	for (i = 0; i < TTP_STREAM_EHASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t->ehash[i]));
+	kfree(t);
+	tn->stream = NULL;
+}
