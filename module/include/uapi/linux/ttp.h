@@ -41,4 +41,88 @@ struct sockaddr_ttp {
 	unsigned char		sttp_zero[8];
 };
 
+/*
+ * Socket options of stream sockets: getsockopt(fd, SOL_TTP, TTP_INFO, ...).
+ * Like SOL_TCP's, the level is only read by the family that owns the
+ * socket, so the number cannot clash with another family's.
+ */
+#define SOL_TTP		299
+#define TTP_INFO	11	/* struct ttp_info, like TCP_INFO */
+
+/* ttpi_state: the RFC 9293 states, numbered as the kernel's TCP_* ones. */
+enum {
+	TTP_ST_ESTABLISHED = 1,
+	TTP_ST_SYN_SENT,
+	TTP_ST_SYN_RECEIVED,
+	TTP_ST_FIN_WAIT_1,
+	TTP_ST_FIN_WAIT_2,
+	TTP_ST_TIME_WAIT,
+	TTP_ST_CLOSED,
+	TTP_ST_CLOSE_WAIT,
+	TTP_ST_LAST_ACK,
+	TTP_ST_LISTEN,
+	TTP_ST_CLOSING,
+};
+
+/* ttpi_options */
+#define TTPI_OPT_WSCALE		0x01	/* both sides sent window scale */
+#define TTPI_OPT_KEEPALIVE	0x02	/* SO_KEEPALIVE is on */
+#define TTPI_OPT_LINGER		0x04	/* SO_LINGER is on */
+#define TTPI_OPT_ORPHAN		0x08	/* (never seen by the owner) */
+
+/* ttpi_timer: which timer is pending, ttpi_timer_ms after now */
+enum {
+	TTPI_TIMER_NONE,
+	TTPI_TIMER_RTX,		/* SYN or SYN-ACK retransmission */
+	TTPI_TIMER_FIN_WAIT_2,	/* orphan FIN_WAIT_2 / user timeout */
+	TTPI_TIMER_KEEPALIVE,
+};
+
+/*
+ * struct ttp_info: a snapshot of a stream connection, in the spirit of
+ * struct tcp_info.  Sequence numbers are absolute; subtract ttpi_iss /
+ * ttpi_irs for the relative ones tcpdump and Wireshark show.  Times are
+ * in milliseconds.  The kernel copies min(optlen, sizeof(struct ttp_info))
+ * bytes and later versions only append fields.
+ */
+struct ttp_info {
+	__u8	ttpi_state;
+	__u8	ttpi_options;		/* TTPI_OPT_* */
+	__u8	ttpi_snd_wscale;	/* the peer's shift */
+	__u8	ttpi_rcv_wscale;	/* ours */
+	__u8	ttpi_timer;		/* TTPI_TIMER_* */
+	__u8	ttpi_retransmits;	/* of the pending SYN/SYN-ACK/probe */
+	__u8	ttpi_keepalive_probes;	/* unanswered so far */
+	__u8	ttpi_pad;
+
+	__u32	ttpi_rto_ms;
+	__u32	ttpi_timer_ms;		/* time left on ttpi_timer */
+	__u32	ttpi_snd_mss;		/* largest segment we send */
+	__u32	ttpi_rcv_mss;		/* MSS we announced */
+
+	__u32	ttpi_iss;
+	__u32	ttpi_snd_una;
+	__u32	ttpi_snd_nxt;
+	__u32	ttpi_snd_wnd;		/* the peer's window, bytes */
+	__u32	ttpi_irs;
+	__u32	ttpi_rcv_nxt;
+	__u32	ttpi_rcv_wnd;		/* the window we offer, bytes */
+
+	__u32	ttpi_sndbuf;
+	__u32	ttpi_rcvbuf;
+	__u32	ttpi_send_queue;	/* bytes not yet acknowledged */
+	__u32	ttpi_recv_queue;	/* bytes not yet read */
+
+	__u32	ttpi_keepalive_time_ms;	/* idle time before probing */
+	__u32	ttpi_keepalive_intvl_ms;
+	__u32	ttpi_keepalive_cnt;	/* probes before giving up */
+	__u32	ttpi_fin_timeout_ms;
+	__u32	ttpi_time_wait_ms;	/* 2MSL this connection would wait */
+
+	__u64	ttpi_segs_in;
+	__u64	ttpi_segs_out;
+	__u64	ttpi_bytes_received;	/* payload, acknowledged by us */
+	__u64	ttpi_bytes_acked;	/* payload, acknowledged by the peer */
+};
+
 #endif /* _UAPI_LINUX_TTP_H */
