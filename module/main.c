@@ -73,14 +73,18 @@ err_out:
 static void __exit ttp_exit(void)
 {
 	ttp_af_exit();
-	ttp_stream_exit();
 	ttp_dgram_exit();
 	ttp_ip_exit();
 	ttp_cable_exit();
 	ttp_ndev_exit();
+	/* Resets orphaned stream sockets and empties TIME_WAIT tables. */
 	ttp_net_exit();
-	/* Wait for call_rcu() frees of per-device state before text goes. */
+	/*
+	 * Wait for call_rcu() frees (per-device state, stream sockets and
+	 * TIME_WAIT entries) before their caches and our text go.
+	 */
 	rcu_barrier();
+	ttp_stream_exit();
 	pr_info("ttp: unloaded\n");
 }
 

@@ -34,6 +34,10 @@ struct ttp_net_cfg {
 	int stream_rto_init_ms;		/* first SYN/SYN-ACK timeout */
 	int stream_time_wait_ms;	/* 2MSL; 0 allowed for labs */
 	int stream_fin_timeout_ms;	/* orphaned FIN_WAIT_2 and friends */
+	int stream_max_tw_buckets;	/* TIME_WAIT table limit */
+	int stream_keepalive_time_ms;	/* idle time before the first probe */
+	int stream_keepalive_intvl_ms;	/* between unanswered probes */
+	int stream_keepalive_probes;	/* unanswered probes, then reset */
 };
 
 struct ttp_net {

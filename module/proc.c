@@ -23,7 +23,7 @@ static int ttp_proc_sockets_show(struct seq_file *seq, void *v)
 {
 	struct ttp_net *tn = ttp_net(seq_file_single_net(seq));
 
-	seq_printf(seq, "%-5s %-21s %-21s %-11s %8s %8s %8s %8s %8s %8s %6s %6s %7s %-5s %7s %5s %s\n",
+	seq_printf(seq, "%-5s %-21s %-21s %-12s %8s %8s %8s %8s %8s %8s %6s %6s %7s %-5s %7s %5s %s\n",
 		   "Proto", "Local", "Remote", "State", "SendQ", "RecvQ",
 		   "SndBuf", "RcvBuf", "SndWnd", "RcvWnd", "Cwnd", "Rto",
 		   "Retrans", "Timer", "Drops", "Uid", "Inode");
@@ -53,6 +53,11 @@ int ttp_proc_init_ns(struct ttp_net *tn)
 		goto err;
 	if (!proc_create_net_single("sockets", 0444, tn->proc_dir,
 				    ttp_proc_sockets_show, NULL))
+		goto err;
+	/* Maybe 100k lines: a real iterator, a page at a time. */
+	if (!proc_create_net("timewait", 0444, tn->proc_dir,
+			     &ttp_stream_tw_seq_ops,
+			     sizeof(struct seq_net_private)))
 		goto err;
 	return 0;
 

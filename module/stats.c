@@ -76,6 +76,12 @@ static const char *const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_TIMEWAIT_ENTERED]	= "TimeWaitEntered",
 	[TTP_MIB_TIMEWAIT_EXPIRED]	= "TimeWaitExpired",
 	[TTP_MIB_TIMEWAIT_FIN_ACKED]	= "TimeWaitFinAcked",
+	[TTP_MIB_TIMEWAIT_OVERFLOW]	= "TimeWaitOverflow",
+	[TTP_MIB_TIMEWAIT_REUSED]	= "TimeWaitReused",
+	[TTP_MIB_TIMEWAIT_RST_IGNORED]	= "TimeWaitRstIgnored",
+	[TTP_MIB_STREAM_KEEPALIVE_PROBES] = "StreamKeepAliveProbes",
+	[TTP_MIB_STREAM_KEEPALIVE_TIMEOUTS] = "StreamKeepAliveTimeouts",
+	[TTP_MIB_STREAM_SYNQ_EVICTIONS]	= "StreamSynQueueEvictions",
 };
 
 int ttp_stats_init_ns(struct ttp_net *tn)

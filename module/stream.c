@@ -2,8 +2,9 @@
 /*
  * TTP stream sockets: socket(AF_TTP, SOCK_STREAM, 0), the socket calls.
  *
- * A connection is a full socket from SYN to the end of TIME_WAIT (the
- * compact TIME_WAIT table is future work).  A listener's children are
+ * A connection is a full socket from SYN until it closes or enters
+ * TIME_WAIT, where a compact entry takes over (stream_tw.c) and the
+ * socket becomes CLOSED, as in Linux.  A listener's children are
  * full sockets too, on the listener's SYN queue until the handshake
  * completes and on its accept queue until accept() takes them.
  *
@@ -35,6 +36,8 @@
 #include "trace.h"
 
 /* --- the state machine ------------------------------------------------ */
+
+static void __ttp_stream_done(struct sock *sk, bool quiet);
 
 static bool ttp_stream_counts_estab(int state)
 {
@@ -73,6 +76,8 @@ void ttp_stream_set_state(struct sock *sk, int state)
 		TTP_INC_STATS(tn, TTP_MIB_STREAM_CURR_ESTAB);
 	/* Lockless readers: poll(), /proc. */
 	WRITE_ONCE(sk->sk_state, state);
+	if (state == TTP_ESTABLISHED && sock_flag(sk, SOCK_KEEPOPEN))
+		ttp_stream_keepalive(sk, 1);
 }
 
 /**
@@ -117,11 +122,13 @@ int ttp_stream_event(struct sock *sk, enum ttp_stream_event ev)
 	if (tr->actions & TTP_ACT_SEND_RST)
 		ttp_stream_send_ctl(sk, TTP_TH_RST | TTP_TH_ACK, ss->snd_nxt);
 	if (tr->actions & TTP_ACT_TIMEWAIT) {
-		if (old == TTP_TIME_WAIT)
-			TTP_INC_STATS(tn, TTP_MIB_TIMEWAIT_FIN_ACKED);
-		ttp_stream_rtx_stop(sk);
-		ttp_stream_wait_arm(sk,
-				    READ_ONCE(tn->cfg.stream_time_wait_ms));
+		/*
+		 * The connection moves to the TIME_WAIT table and the socket
+		 * is CLOSED (quietly: the entry will say TIME_WAIT ->
+		 * CLOSED).  A full table: the connection just ends.
+		 */
+		__ttp_stream_done(sk, ttp_stream_tw_enter(sk));
+		return 0;
 	}
 	if (tr->actions & TTP_ACT_DELETE)
 		ttp_stream_done(sk);
@@ -166,15 +173,18 @@ static void ttp_stream_child_unqueue(struct sock *sk, int old)
 	sock_put(sk);		/* the caller holds another */
 }
 
-/**
- * ttp_stream_done - the TCB is deleted: state CLOSED, out of the tables
- * @sk: socket, locked; the caller holds a reference
+/*
+ * The TCB is deleted: state CLOSED, out of the tables.  @quiet: its
+ * connection lives on in the TIME_WAIT table, so no transition is seen.
  */
-void ttp_stream_done(struct sock *sk)
+static void __ttp_stream_done(struct sock *sk, bool quiet)
 {
 	int old = sk->sk_state;
 
-	ttp_stream_set_state(sk, TTP_CLOSED);
+	if (quiet)
+		WRITE_ONCE(sk->sk_state, TTP_CLOSED);
+	else
+		ttp_stream_set_state(sk, TTP_CLOSED);
 	ttp_stream_timers_stop(sk);
 	ttp_stream_unhash_conn(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -187,6 +197,15 @@ void ttp_stream_done(struct sock *sk)
 		ttp_stream_unbind(sk);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
+}
+
+/**
+ * ttp_stream_done - the TCB is deleted: state CLOSED, out of the tables
+ * @sk: socket, locked; the caller holds a reference
+ */
+void ttp_stream_done(struct sock *sk)
+{
+	__ttp_stream_done(sk, false);
 }
 
 /* --- listener's children ---------------------------------------------- */
@@ -251,6 +270,12 @@ struct sock *ttp_stream_child_alloc(struct sock *parent)
 	sk->sk_sndbuf = READ_ONCE(parent->sk_sndbuf);
 	sk->sk_bound_dev_if = READ_ONCE(parent->sk_bound_dev_if);
 	sk->sk_reuse = parent->sk_reuse;
+	/* What accept() returns inherits these, as in Linux. */
+	if (sock_flag(parent, SOCK_KEEPOPEN))
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+	if (sock_flag(parent, SOCK_LINGER))
+		sock_set_flag(sk, SOCK_LINGER);
+	sk->sk_lingertime = READ_ONCE(parent->sk_lingertime);
 	sk->sk_state = TTP_LISTEN;
 	cs = ttp_stream_sk(sk);
 	cs->num = ls->num;
@@ -454,6 +479,35 @@ static bool ttp_stream_wait_connect(struct sock *sk, long *timeo)
 	return !ttp_stream_connecting(sk);
 }
 
+/*
+ * connect(AF_UNSPEC): drop the connection (an RST if synchronized, as
+ * Linux's tcp_disconnect()) and make the socket usable again.
+ */
+static void ttp_stream_disconnect(struct sock *sk)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	int state = sk->sk_state;
+
+	if (state == TTP_LISTEN)
+		ttp_stream_listen_drain(sk);
+	if (state != TTP_CLOSED) {
+		if (state != TTP_LISTEN && state != TTP_SYN_SENT)
+			WRITE_ONCE(sk->sk_err, ECONNRESET);
+		if (ttp_stream_event(sk, state == TTP_LISTEN ? TTP_EV_CLOSE :
+						 TTP_EV_ABORT))
+			ttp_stream_done(sk);
+		sk_error_report(sk);
+	}
+	skb_queue_purge(&sk->sk_receive_queue);
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		WRITE_ONCE(ss->saddr, 0);
+	WRITE_ONCE(ss->daddr, 0);
+	WRITE_ONCE(ss->dport, 0);
+	WRITE_ONCE(ss->snd_wnd, 0);
+	WRITE_ONCE(ss->rcv_wnd, 0);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+}
+
 static int ttp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 			      int addr_len, int flags)
 {
@@ -467,10 +521,13 @@ static int ttp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 	err = ttp_stream_check_addr(sk, sttp, addr_len);
 	if (err)
 		return err;
-	if (sttp->sttp_family == AF_UNSPEC)
-		return -EOPNOTSUPP;	/* disconnect: not in this version */
-
 	lock_sock(sk);
+	if (sttp->sttp_family == AF_UNSPEC) {
+		ttp_stream_disconnect(sk);
+		sock->state = SS_UNCONNECTED;
+		err = 0;
+		goto out;
+	}
 	switch (sock->state) {
 	case SS_CONNECTED:
 		err = -EISCONN;
@@ -979,10 +1036,101 @@ static int ttp_stream_setsockopt(struct socket *sock, int level, int optname,
 	return -ENOPROTOOPT;
 }
 
+static u32 ttp_stream_timer_left(const struct timer_list *t)
+{
+	long left = (long)(READ_ONCE(t->expires) - jiffies);
+
+	return left > 0 ? jiffies_to_msecs(left) : 0;
+}
+
+static void ttp_stream_timer_info(struct sock *sk, struct ttp_info *info)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	if (timer_pending(&ss->rtx_timer)) {
+		info->ttpi_timer = TTPI_TIMER_RTX;
+		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->rtx_timer);
+	} else if (timer_pending(&ss->wait_timer)) {
+		info->ttpi_timer = TTPI_TIMER_FIN_WAIT_2;
+		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->wait_timer);
+	} else if (timer_pending(&ss->ka_timer)) {
+		info->ttpi_timer = TTPI_TIMER_KEEPALIVE;
+		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->ka_timer);
+	}
+}
+
+/* TTP_INFO, under lock_sock(). */
+static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
+{
+	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	bool synced = sk->sk_state != TTP_CLOSED &&
+		      sk->sk_state != TTP_LISTEN &&
+		      sk->sk_state != TTP_SYN_SENT;
+
+	memset(info, 0, sizeof(*info));
+	info->ttpi_state = sk->sk_state;
+	if (ss->wscale_ok)
+		info->ttpi_options |= TTPI_OPT_WSCALE;
+	if (sock_flag(sk, SOCK_KEEPOPEN))
+		info->ttpi_options |= TTPI_OPT_KEEPALIVE;
+	if (sock_flag(sk, SOCK_LINGER))
+		info->ttpi_options |= TTPI_OPT_LINGER;
+	info->ttpi_snd_wscale = ss->snd_wscale;
+	info->ttpi_rcv_wscale = ss->rcv_wscale;
+	info->ttpi_retransmits = ss->retries;
+	info->ttpi_keepalive_probes = ss->ka_probes;
+	info->ttpi_rto_ms = jiffies_to_msecs(ss->rto);
+	ttp_stream_timer_info(sk, info);
+	info->ttpi_snd_mss = ss->mss;
+	info->ttpi_rcv_mss = ss->advmss;
+	info->ttpi_iss = ss->iss;
+	info->ttpi_snd_una = ss->snd_una;
+	info->ttpi_snd_nxt = ss->snd_nxt;
+	info->ttpi_snd_wnd = ss->snd_wnd;
+	info->ttpi_irs = ss->irs;
+	info->ttpi_rcv_nxt = ss->rcv_nxt;
+	info->ttpi_rcv_wnd = ss->rcv_wnd;
+	info->ttpi_sndbuf = READ_ONCE(sk->sk_sndbuf);
+	info->ttpi_rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	info->ttpi_send_queue = ss->snd_nxt - ss->snd_una;
+	info->ttpi_recv_queue = ttp_stream_inq(sk);
+	info->ttpi_keepalive_time_ms = READ_ONCE(cfg->stream_keepalive_time_ms);
+	info->ttpi_keepalive_intvl_ms =
+		READ_ONCE(cfg->stream_keepalive_intvl_ms);
+	info->ttpi_keepalive_cnt = READ_ONCE(cfg->stream_keepalive_probes);
+	info->ttpi_fin_timeout_ms = READ_ONCE(cfg->stream_fin_timeout_ms);
+	info->ttpi_time_wait_ms = READ_ONCE(cfg->stream_time_wait_ms);
+	info->ttpi_segs_in = ss->segs_in;
+	info->ttpi_segs_out = ss->segs_out;
+	if (!synced)
+		return;
+	/* Sequence space minus the SYNs and FINs: the payload bytes. */
+	info->ttpi_bytes_received = ss->rcv_nxt - ss->irs - 1 - ss->fin_rcvd;
+	info->ttpi_bytes_acked = ss->snd_una - ss->iss - 1 -
+		(ss->fin_sent && ss->snd_una == ss->snd_nxt);
+}
+
 static int ttp_stream_getsockopt(struct socket *sock, int level, int optname,
 				 char __user *optval, int __user *optlen)
 {
-	return -ENOPROTOOPT;
+	struct sock *sk = sock->sk;
+	struct ttp_info info;
+	int len;
+
+	if (level != SOL_TTP || optname != TTP_INFO)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, sizeof(info));
+	lock_sock(sk);
+	ttp_stream_get_info(sk, &info);
+	release_sock(sk);
+	if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+		return -EFAULT;
+	return 0;
 }
 
 /*
@@ -1065,11 +1213,18 @@ static const struct proto_ops ttp_stream_ops = {
 	.mmap		= sock_no_mmap,
 };
 
+/*
+ * No .owner: a socket's file holds the module through ttp_stream_ops,
+ * but an orphan (closed, still closing) must not keep rmmod waiting for
+ * its timers; the namespace exit of module unload resets orphans
+ * instead (ttp_stream_exit_ns()), and segments never point back at a
+ * socket once they leave the module (ttp_stream_xmit()).
+ */
 static struct proto ttp_stream_prot = {
 	.name		= "TTP_STREAM",
-	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct ttp_stream_sock),
 	.backlog_rcv	= ttp_stream_backlog_rcv,
+	.keepalive	= ttp_stream_keepalive,
 };
 
 int ttp_stream_create(struct net *net, struct socket *sock, int protocol,
@@ -1090,10 +1245,20 @@ int ttp_stream_create(struct net *net, struct socket *sock, int protocol,
 
 int ttp_stream_init(void)
 {
-	return proto_register(&ttp_stream_prot, 1);
+	int err;
+
+	err = ttp_stream_tw_init();
+	if (err)
+		return err;
+	err = proto_register(&ttp_stream_prot, 1);
+	if (err)
+		ttp_stream_tw_exit();
+	return err;
 }
 
+/* After the namespaces' exit and an rcu_barrier(): no socket is left. */
 void ttp_stream_exit(void)
 {
 	proto_unregister(&ttp_stream_prot);
+	ttp_stream_tw_exit();
 }

@@ -102,10 +102,24 @@ static inline bool ttp_seq_between(u32 a, u32 b, u32 c)
 #define TTP_STREAM_BHASH_SIZE	256	/* bound sockets, by local port */
 #define TTP_STREAM_EHASH_SIZE	1024	/* connections, by 4-tuple */
 
+#define TTP_STREAM_TW_HASH_SIZE	4096	/* TIME_WAIT entries, by 4-tuple */
+
 struct ttp_stream_table {
 	spinlock_t lock;		/* writers; readers use RCU */
 	struct hlist_head bhash[TTP_STREAM_BHASH_SIZE];	/* sk_bind_node */
 	struct hlist_head ehash[TTP_STREAM_EHASH_SIZE];	/* sk_node */
+	/* The TIME_WAIT table (stream_tw.c), under the same lock. */
+	struct hlist_head tw_ehash[TTP_STREAM_TW_HASH_SIZE];
+	struct hlist_head tw_bhash[TTP_STREAM_BHASH_SIZE];
+	u32 tw_count;
+};
+
+/* A connection's addresses and ports: s = local, d = remote. */
+struct ttp_stream_tuple {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
 };
 
 struct ttp_stream_sock {
@@ -142,9 +156,14 @@ struct ttp_stream_sock {
 
 	/* Timers (stream_timer.c); each pending one holds a reference. */
 	struct timer_list rtx_timer;	/* SYN, SYN-ACK retransmission */
-	struct timer_list wait_timer;	/* TIME_WAIT, FIN_WAIT_2 */
+	struct timer_list wait_timer;	/* orphan FIN_WAIT_2, user timeout */
+	struct timer_list ka_timer;	/* SO_KEEPALIVE */
 	unsigned long rto;		/* jiffies */
+	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
 	u8 retries;
+	u8 ka_probes;			/* unanswered keepalive probes */
+	u32 segs_in;			/* for TTP_INFO */
+	u32 segs_out;
 
 	/* A listener: half-open and ready children, under qlock. */
 	spinlock_t qlock;
@@ -233,11 +252,32 @@ void ttp_stream_unbind(struct sock *sk);
 void ttp_stream_bind_child(struct sock *sk);
 int ttp_stream_hash_conn(struct sock *sk);
 void ttp_stream_unhash_conn(struct sock *sk);
-struct sock *ttp_stream_lookup(struct net *net, __be32 saddr, __be16 sport,
-			       __be32 daddr, __be16 dport, int ifindex);
+struct sock *ttp_stream_lookup_conn(struct net *net, __be32 saddr,
+				    __be16 sport, __be32 daddr, __be16 dport);
+struct sock *ttp_stream_lookup_listener(struct net *net, __be32 daddr,
+					__be16 dport, int ifindex);
 void ttp_stream_seq_show(struct seq_file *seq, struct ttp_net *tn);
 int ttp_stream_init_ns(struct ttp_net *tn);
 void ttp_stream_exit_ns(struct ttp_net *tn);
+
+/* stream_tw.c: what ttp_stream_tw_rcv() did with a segment */
+enum {
+	TTP_TW_NONE,		/* no entry: look for a listener, or RST */
+	TTP_TW_DONE,		/* taken, nothing to send */
+	TTP_TW_ACK,		/* taken, the entry's ACK went */
+	TTP_TW_SYN,		/* a new SYN reused the 4-tuple: listener */
+};
+
+bool ttp_stream_tw_enter(struct sock *sk);
+int ttp_stream_tw_rcv(struct net *net, struct sk_buff *skb);
+bool ttp_stream_tw_port_taken(struct ttp_stream_table *t,
+			      const struct sock *sk, __be32 saddr, u16 port);
+bool ttp_stream_tw_has(struct ttp_stream_table *t,
+		       const struct ttp_stream_tuple *k);
+void ttp_stream_tw_purge(struct ttp_stream_table *t);
+extern const struct seq_operations ttp_stream_tw_seq_ops;
+int ttp_stream_tw_init(void);
+void ttp_stream_tw_exit(void);
 
 /* stream_in.c */
 void ttp_stream_rcv(struct sk_buff *skb);
@@ -249,6 +289,8 @@ u16 ttp_stream_rcv_window(struct sock *sk);
 int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq);
 int ttp_stream_send_data(struct sock *sk, struct sk_buff *skb, u32 seq);
 void ttp_stream_send_reset(struct net *net, struct sk_buff *in_skb);
+int ttp_stream_send_bare(struct net *net, const struct ttp_stream_tuple *k,
+			 u32 seq, u32 ack, u8 flags, u16 win, int oif);
 unsigned int ttp_stream_headroom(void);
 
 /* stream_timer.c */
@@ -257,5 +299,6 @@ void ttp_stream_timers_stop(struct sock *sk);
 void ttp_stream_rtx_arm(struct sock *sk);
 void ttp_stream_rtx_stop(struct sock *sk);
 void ttp_stream_wait_arm(struct sock *sk, unsigned int ms);
+void ttp_stream_keepalive(struct sock *sk, int on);
 
 #endif /* _TTP_STREAM_H */

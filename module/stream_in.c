@@ -160,11 +160,46 @@ static void ttp_stream_syn_opts(struct sock *sk,
 /* --- LISTEN ----------------------------------------------------------- */
 
 /*
+ * The SYN queue is full: its oldest half-open child goes, silently (an
+ * RST to a spoofed source would only add to the flood).  Under a flood
+ * of spoofed SYNs the queue turns over, yet a real client's child lives
+ * long enough for its ACK to come: the documented policy instead of SYN
+ * cookies.  False if the victim completed meanwhile.
+ */
+static bool ttp_stream_synq_evict(struct sock *sk)
+{
+	struct ttp_stream_sock *ls = ttp_stream_sk(sk);
+	struct ttp_stream_sock *cs;
+	struct sock *victim = NULL;
+	bool done = false;
+
+	spin_lock(&ls->qlock);
+	cs = list_first_entry_or_null(&ls->synq, struct ttp_stream_sock,
+				      qnode);
+	if (cs) {
+		victim = &cs->sk;
+		sock_hold(victim);
+	}
+	spin_unlock(&ls->qlock);
+	if (!victim)
+		return false;
+	bh_lock_sock(victim);
+	if (victim->sk_state == TTP_SYN_RECEIVED) {
+		ttp_stream_done(victim);
+		TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_SYNQ_EVICTIONS);
+		done = true;
+	}
+	bh_unlock_sock(victim);
+	sock_put(victim);
+	return done;
+}
+
+/*
  * A SYN for a listener: a child socket in SYN_RECEIVED, on the SYN
- * queue.  Both queues are bounded by the backlog; a SYN that finds
- * either full is dropped and counted (the documented policy of this
- * version: no SYN cookies yet), and the client's retransmission tries
- * again later.
+ * queue.  Both queues are bounded by the backlog.  A full accept queue
+ * drops the SYN (ListenOverflows, ListenDrops: the client's
+ * retransmission tries again later), as Linux does; a full SYN queue
+ * makes room by evicting its oldest child.
  */
 static void ttp_stream_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
@@ -172,15 +207,15 @@ static void ttp_stream_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct ttp_stream_sock *cs;
 	struct sock *child;
-	bool full;
+	bool overflow, synq_full;
 
 	spin_lock(&ls->qlock);
-	full = ls->acceptq_len > ls->backlog;
-	if (full)
-		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_LISTEN_OVERFLOWS);
-	full |= ls->synq_len > ls->backlog;
+	overflow = ls->acceptq_len > ls->backlog;
+	synq_full = ls->synq_len > ls->backlog;
 	spin_unlock(&ls->qlock);
-	if (full) {
+	if (overflow)
+		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_LISTEN_OVERFLOWS);
+	if (overflow || (synq_full && !ttp_stream_synq_evict(sk))) {
 		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_LISTEN_DROPS);
 		return;
 	}
@@ -350,23 +385,6 @@ static void ttp_stream_fin(struct sock *sk, bool fin_acked)
 	sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
 }
 
-/*
- * TIME_WAIT: the only thing to do is to ACK a retransmitted FIN and
- * restart 2MSL (RFC 9293 3.10.7.4, eighth).  RSTs are ignored (RFC 1337).
- */
-static void ttp_stream_rcv_time_wait(struct sock *sk, struct sk_buff *skb)
-{
-	const struct ttp_stream_cb *cb = TTP_STREAM_CB(skb);
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-
-	if (cb->flags & TTP_TH_RST)
-		return;
-	if ((cb->flags & TTP_TH_FIN) && cb->end_seq == ss->rcv_nxt)
-		ttp_stream_event(sk, TTP_EV_RCV_FIN);
-	else
-		ttp_stream_ack_now(sk);
-}
-
 /* Our FIN, if we sent one, is acknowledged by @ack. */
 static bool ttp_stream_fin_acked(const struct ttp_stream_sock *ss, u32 ack)
 {
@@ -379,10 +397,6 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	bool fin_acked, fin_in_order, queued = false;
 
-	if (sk->sk_state == TTP_TIME_WAIT) {
-		ttp_stream_rcv_time_wait(sk, skb);
-		return false;
-	}
 	/* The peer did not hear our SYN-ACK: send it again. */
 	if (sk->sk_state == TTP_SYN_RECEIVED &&
 	    (cb->flags & (TTP_TH_SYN | TTP_TH_ACK)) == TTP_TH_SYN &&
@@ -486,11 +500,22 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 /* Process a segment for @sk, locked; BHs off.  Consumes @skb. */
 static void ttp_stream_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	bool queued = false;
+
+	/* Any segment shows the peer is alive (keepalive), and counts. */
+	WRITE_ONCE(ss->segs_in, ss->segs_in + 1);
+	WRITE_ONCE(ss->rcv_tstamp, jiffies);
+	WRITE_ONCE(ss->ka_probes, 0);
 
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
-		ttp_stream_send_reset(sock_net(sk), skb);
+		/*
+		 * Found in the table just before it closed; maybe its
+		 * connection went on to TIME_WAIT meanwhile.
+		 */
+		if (ttp_stream_tw_rcv(sock_net(sk), skb) == TTP_TW_NONE)
+			ttp_stream_send_reset(sock_net(sk), skb);
 		break;
 	case TTP_LISTEN:
 		ttp_stream_rcv_listen(sk, skb);
@@ -542,9 +567,22 @@ void ttp_stream_rcv(struct sk_buff *skb)
 	}
 	iph = ip_hdr(skb);
 	rcu_read_lock();
-	sk = ttp_stream_lookup(net, iph->saddr, tcp_hdr(skb)->source,
-			       iph->daddr, tcp_hdr(skb)->dest,
-			       skb->dev->ifindex);
+	sk = ttp_stream_lookup_conn(net, iph->saddr, tcp_hdr(skb)->source,
+				    iph->daddr, tcp_hdr(skb)->dest);
+	if (!sk) {
+		switch (ttp_stream_tw_rcv(net, skb)) {
+		case TTP_TW_NONE:
+		case TTP_TW_SYN:
+			sk = ttp_stream_lookup_listener(net, iph->daddr,
+							tcp_hdr(skb)->dest,
+							skb->dev->ifindex);
+			break;
+		default:
+			rcu_read_unlock();
+			kfree_skb(skb);
+			return;
+		}
+	}
 	rcu_read_unlock();
 	if (!sk) {
 		ttp_stream_send_reset(net, skb);

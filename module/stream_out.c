@@ -136,6 +136,12 @@ static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
 				      skb_checksum(skb, 0, skb->len, 0));
 	skb->ip_summed = CHECKSUM_NONE;
 
+	/*
+	 * Nothing outside this module may keep a pointer to a socket: a
+	 * segment held in another device's qdisc (netem on a veth) could
+	 * outlive the module and call back into it.
+	 */
+	skb_orphan(skb);
 	TTP_NET_INC_STATS(net, TTP_MIB_STREAM_OUT_SEGS);
 	if (seg->flags & TTP_TH_RST)
 		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_OUT_RSTS);
@@ -212,8 +218,7 @@ int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 		return -ENOBUFS;
 	}
 	skb_reserve(skb, ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR);
-	/* Charged to the socket: it cannot go away under its segments. */
-	skb_set_owner_w(skb, sk);
+	WRITE_ONCE(ss->segs_out, ss->segs_out + 1);
 	ttp_stream_seg_init(sk, &seg, flags, seq);
 	err = ttp_stream_xmit(net, skb, &seg, &r);
 	ttp_route_put(&r);
@@ -237,6 +242,8 @@ int ttp_stream_send_data(struct sock *sk, struct sk_buff *skb, u32 seq)
 		kfree_skb(skb);
 		return err;
 	}
+	WRITE_ONCE(ttp_stream_sk(sk)->segs_out,
+		   ttp_stream_sk(sk)->segs_out + 1);
 	ttp_stream_seg_init(sk, &seg, TTP_TH_ACK | TTP_TH_PSH, seq);
 	err = ttp_stream_xmit(sock_net(sk), skb, &seg, &r);
 	ttp_route_put(&r);
@@ -284,4 +291,43 @@ void ttp_stream_send_reset(struct net *net, struct sk_buff *in_skb)
 		ttp_stream_xmit(net, skb, &seg, &r);
 	}
 	ttp_route_put(&r);
+}
+
+/**
+ * ttp_stream_send_bare - a segment with no socket behind it
+ * @net: namespace
+ * @k: its addresses and ports (s = ours)
+ * @seq: sequence number
+ * @ack: acknowledgment number (with TTP_TH_ACK in @flags)
+ * @flags: TTP_TH_*
+ * @win: the window field
+ * @oif: device to leave by, 0: the route's
+ *
+ * The ACK of a TIME_WAIT entry.
+ */
+int ttp_stream_send_bare(struct net *net, const struct ttp_stream_tuple *k,
+			 u32 seq, u32 ack, u8 flags, u16 win, int oif)
+{
+	struct ttp_stream_seg seg = {
+		.saddr = k->saddr, .daddr = k->daddr,
+		.sport = k->sport, .dport = k->dport,
+		.seq = seq, .ack = ack, .flags = flags, .win = win, .oif = oif,
+	};
+	struct ttp_route r;
+	struct sk_buff *skb;
+	int err;
+
+	err = ttp_route_output(net, &r, seg.daddr, seg.saddr, oif);
+	if (err)
+		return err;
+	skb = alloc_skb(ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR,
+			GFP_ATOMIC);
+	if (skb) {
+		skb_reserve(skb, ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR);
+		err = ttp_stream_xmit(net, skb, &seg, &r);
+	} else {
+		err = -ENOBUFS;
+	}
+	ttp_route_put(&r);
+	return err;
 }

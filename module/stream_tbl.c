@@ -47,8 +47,8 @@ static struct hlist_head *ttp_stream_ebucket(struct ttp_stream_table *t,
 /*
  * Linux's TCP rule, simplified: the port is taken when addresses overlap
  * (equal or either wildcard) and the devices do too, unless both sockets
- * set SO_REUSEADDR and neither listens.  A socket in TIME_WAIT (still a
- * full socket in this version) yields to SO_REUSEADDR.
+ * set SO_REUSEADDR and neither listens.  TIME_WAIT entries are not
+ * sockets: ttp_stream_tw_port_taken() has their rule.
  */
 static bool ttp_stream_clash(const struct sock *sk, __be32 saddr,
 			     const struct sock *sk2)
@@ -59,8 +59,6 @@ static bool ttp_stream_clash(const struct sock *sk, __be32 saddr,
 	int st2 = READ_ONCE(sk2->sk_state);
 
 	if (sk->sk_reuse && sk2->sk_reuse && st2 != TTP_LISTEN)
-		return false;
-	if (sk->sk_reuse && st2 == TTP_TIME_WAIT)
 		return false;
 	if (saddr && saddr2 && saddr != saddr2)
 		return false;
@@ -77,7 +75,7 @@ static bool ttp_stream_port_taken(struct ttp_stream_table *t,
 		if (sk2 != sk && ttp_stream_sk(sk2)->num == port &&
 		    ttp_stream_clash(sk, saddr, sk2))
 			return true;
-	return false;
+	return ttp_stream_tw_port_taken(t, sk, saddr, port);
 }
 
 /* An ephemeral port from a random start (RFC 6056), or 0. */
@@ -178,24 +176,30 @@ int ttp_stream_hash_conn(struct sock *sk)
 {
 	struct ttp_stream_table *t = ttp_stream_table(sk);
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	struct ttp_stream_tuple k = {
+		.saddr = ss->saddr, .daddr = ss->daddr,
+		.sport = ss->sport, .dport = ss->dport,
+	};
 	struct hlist_head *head;
 	struct sock *sk2;
-	int err = 0;
+	int err = -EADDRNOTAVAIL;
 
 	head = ttp_stream_ebucket(t, ss->saddr, ss->sport, ss->daddr,
 				  ss->dport);
 	spin_lock_bh(&t->lock);
+	/* Not while the old incarnation of the 4-tuple is in TIME_WAIT. */
+	if (ttp_stream_tw_has(t, &k))
+		goto out;
 	sk_for_each(sk2, head) {
 		struct ttp_stream_sock *s2 = ttp_stream_sk(sk2);
 
 		if (s2->saddr == ss->saddr && s2->sport == ss->sport &&
-		    s2->daddr == ss->daddr && s2->dport == ss->dport) {
-			err = -EADDRNOTAVAIL;
+		    s2->daddr == ss->daddr && s2->dport == ss->dport)
 			goto out;
-		}
 	}
 	sk_add_node_rcu(sk, head);	/* holds a reference */
 	ss->in_ehash = true;
+	err = 0;
 out:
 	spin_unlock_bh(&t->lock);
 	return err;
@@ -251,24 +255,21 @@ static int ttp_stream_listen_score(const struct sock *sk, __be32 daddr,
 }
 
 /**
- * ttp_stream_lookup - the socket a segment belongs to
+ * ttp_stream_lookup_conn - the connection a segment belongs to
  * @net: namespace
  * @saddr: segment's source (the remote end)
  * @sport: its source port
  * @daddr: its destination (ours)
  * @dport: its destination port
- * @ifindex: receiving device
  *
- * A connection with exactly this 4-tuple, else the best listener.
+ * Exactly this 4-tuple.  Then come the TIME_WAIT table and listeners.
  * Called under rcu_read_lock(); returns a held socket or NULL.
  */
-struct sock *ttp_stream_lookup(struct net *net, __be32 saddr, __be16 sport,
-			       __be32 daddr, __be16 dport, int ifindex)
+struct sock *ttp_stream_lookup_conn(struct net *net, __be32 saddr,
+				    __be16 sport, __be32 daddr, __be16 dport)
 {
 	struct ttp_stream_table *t = ttp_net(net)->stream;
-	u16 port = ntohs(dport);
-	struct sock *sk, *best = NULL;
-	int score, best_score = 0;
+	struct sock *sk;
 
 	sk_for_each_rcu(sk, ttp_stream_ebucket(t, daddr, dport, saddr, sport)) {
 		if (!ttp_stream_match_conn(sk, saddr, sport, daddr, dport))
@@ -280,6 +281,26 @@ struct sock *ttp_stream_lookup(struct net *net, __be32 saddr, __be16 sport,
 			return sk;
 		sock_put(sk);
 	}
+	return NULL;
+}
+
+/**
+ * ttp_stream_lookup_listener - the best listener for a segment
+ * @net: namespace
+ * @daddr: its destination (ours)
+ * @dport: its destination port
+ * @ifindex: receiving device
+ *
+ * Called under rcu_read_lock(); returns a held socket or NULL.
+ */
+struct sock *ttp_stream_lookup_listener(struct net *net, __be32 daddr,
+					__be16 dport, int ifindex)
+{
+	struct ttp_stream_table *t = ttp_net(net)->stream;
+	u16 port = ntohs(dport);
+	struct sock *sk, *best = NULL;
+	int score, best_score = 0;
+
 	hlist_for_each_entry_rcu(sk, ttp_stream_bbucket(t, port),
 				 sk_bind_node) {
 		score = ttp_stream_listen_score(sk, daddr, port, ifindex);
@@ -308,12 +329,13 @@ static void ttp_stream_seq_sock(struct seq_file *seq, struct sock *sk)
 	if (timer_pending(&ss->rtx_timer))
 		timer = "rtx";
 	else if (timer_pending(&ss->wait_timer))
-		timer = READ_ONCE(sk->sk_state) == TTP_TIME_WAIT ? "tw" :
-								    "fin2";
+		timer = "fin2";
+	else if (timer_pending(&ss->ka_timer))
+		timer = "ka";
 	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ss->num));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
 		 ntohs(READ_ONCE(ss->dport)));
-	seq_printf(seq, "%-5s %-21s %-21s %-11s %8d %8d %8d %8d %8u %8u %6s %6u %7u %-5s %7d %5u %lu\n",
+	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8u %8u %6s %6u %7u %-5s %7d %5u %lu\n",
 		   "strm", local, remote,
 		   ttp_stream_state_name(READ_ONCE(sk->sk_state)),
 		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
@@ -347,12 +369,42 @@ int ttp_stream_init_ns(struct ttp_net *tn)
 {
 	struct ttp_stream_table *t;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	spin_lock_init(&t->lock);
 	tn->stream = t;
 	return 0;
+}
+
+/*
+ * Every socket holds its namespace, so a namespace that goes has none,
+ * except when the module goes: then orphans (closed by their users,
+ * still closing) may be left in live namespaces, and they end here with
+ * an RST, as if their user timeout had run out.
+ */
+static void ttp_stream_kill_orphans(struct ttp_stream_table *t)
+{
+	struct sock *sk;
+	unsigned int i;
+
+	for (i = 0; i < TTP_STREAM_EHASH_SIZE; i++) {
+		for (;;) {
+			spin_lock_bh(&t->lock);
+			sk = sk_head(&t->ehash[i]);
+			if (sk)
+				sock_hold(sk);
+			spin_unlock_bh(&t->lock);
+			if (!sk)
+				break;
+			lock_sock(sk);
+			if (ttp_stream_event(sk, TTP_EV_ABORT) ||
+			    ttp_stream_sk(sk)->in_ehash)
+				ttp_stream_done(sk);
+			release_sock(sk);
+			sock_put(sk);
+		}
+	}
 }
 
 void ttp_stream_exit_ns(struct ttp_net *tn)
@@ -362,11 +414,12 @@ void ttp_stream_exit_ns(struct ttp_net *tn)
 
 	if (!t)
 		return;
-	/* Every socket, orphans included, holds its namespace. */
+	ttp_stream_kill_orphans(t);
+	ttp_stream_tw_purge(t);
 	for (i = 0; i < TTP_STREAM_BHASH_SIZE; i++)
 		WARN_ON_ONCE(!hlist_empty(&t->bhash[i]));
 	for (i = 0; i < TTP_STREAM_EHASH_SIZE; i++)
 		WARN_ON_ONCE(!hlist_empty(&t->ehash[i]));
-	kfree(t);
+	kvfree(t);
 	tn->stream = NULL;
 }

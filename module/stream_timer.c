@@ -6,10 +6,15 @@
  *   stream_rto_init_ms; each next one after twice the last (exponential
  *   backoff, RFC 6298 5.5); after stream_syn_retries (SYN) or
  *   stream_synack_retries (SYN-ACK) the attempt fails, ETIMEDOUT.
- * wait_timer: 2MSL in TIME_WAIT (stream_time_wait_ms, 0 allowed for
- *   labs), and for an orphan (a closed socket still closing) the
+ * wait_timer: for an orphan (a closed socket still closing) the
  *   FIN_WAIT_2 timeout, stream_fin_timeout_ms, which also bounds
- *   FIN_WAIT_1, CLOSING and LAST_ACK as RFC 9293's user timeout.
+ *   FIN_WAIT_1, CLOSING and LAST_ACK as RFC 9293's user timeout.  (2MSL
+ *   is the TIME_WAIT table's own timer: stream_tw.c.)
+ * ka_timer: SO_KEEPALIVE (RFC 1122 4.2.3.6).  After stream_keepalive_time_ms
+ *   without a segment from the peer, a probe (an ACK with SEG.SEQ =
+ *   SND.UNA - 1, which the peer must answer); every
+ *   stream_keepalive_intvl_ms another, and after stream_keepalive_probes
+ *   unanswered ones the connection is reset with ETIMEDOUT.
  *
  * A pending timer holds a socket reference (sk_reset_timer()).  When the
  * socket is owned by a system call the handler tries again shortly, as
@@ -78,18 +83,89 @@ static void ttp_stream_wait_timer(struct timer_list *t)
 	struct sock *sk = &ss->sk;
 
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk)) {
+	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &ss->wait_timer,
 			       jiffies + TTP_STREAM_BUSY_RETRY);
-	} else if (sk->sk_state == TTP_TIME_WAIT) {
-		TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_TIMEWAIT_EXPIRED);
+	else	/* FIN_WAIT_2, or an orphan's user timeout */
 		ttp_stream_event(sk, TTP_EV_TIMEOUT);
-	} else {
-		/* FIN_WAIT_2, or an orphan's user timeout */
-		ttp_stream_event(sk, TTP_EV_TIMEOUT);
-	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
+}
+
+static bool ttp_stream_ka_state(int state)
+{
+	switch (state) {
+	case TTP_ESTABLISHED:
+	case TTP_CLOSE_WAIT:
+	case TTP_FIN_WAIT_1:
+	case TTP_FIN_WAIT_2:
+		return true;
+	}
+	return false;
+}
+
+static void ttp_stream_ka_fire(struct sock *sk)
+{
+	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	unsigned long idle = jiffies - READ_ONCE(ss->rcv_tstamp);
+	unsigned long when = msecs_to_jiffies(READ_ONCE(cfg->stream_keepalive_time_ms));
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !ttp_stream_ka_state(sk->sk_state))
+		return;
+	if (idle < when) {
+		sk_reset_timer(sk, &ss->ka_timer, jiffies + when - idle);
+		return;
+	}
+	if (ss->ka_probes >= READ_ONCE(cfg->stream_keepalive_probes)) {
+		TTP_NET_INC_STATS(sock_net(sk),
+				  TTP_MIB_STREAM_KEEPALIVE_TIMEOUTS);
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		ttp_stream_event(sk, TTP_EV_ABORT);
+		sk_error_report(sk);
+		return;
+	}
+	WRITE_ONCE(ss->ka_probes, ss->ka_probes + 1);
+	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_KEEPALIVE_PROBES);
+	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_una - 1);
+	sk_reset_timer(sk, &ss->ka_timer, jiffies +
+		       msecs_to_jiffies(READ_ONCE(cfg->stream_keepalive_intvl_ms)));
+}
+
+static void ttp_stream_ka_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, ka_timer);
+	struct sock *sk = &ss->sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &ss->ka_timer,
+			       jiffies + TTP_STREAM_BUSY_RETRY);
+	else
+		ttp_stream_ka_fire(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * ttp_stream_keepalive - SO_KEEPALIVE changed, or the connection opened
+ * @sk: socket, locked
+ * @on: probe after stream_keepalive_time_ms of silence from now on
+ *
+ * Also &proto.keepalive, which sock_setsockopt() calls.
+ */
+void ttp_stream_keepalive(struct sock *sk, int on)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	int ms = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_keepalive_time_ms);
+
+	if (!on || !ttp_stream_ka_state(sk->sk_state)) {
+		sk_stop_timer(sk, &ss->ka_timer);
+		return;
+	}
+	WRITE_ONCE(ss->ka_probes, 0);
+	WRITE_ONCE(ss->rcv_tstamp, jiffies);
+	sk_reset_timer(sk, &ss->ka_timer, jiffies + msecs_to_jiffies(ms));
 }
 
 /* Arm the SYN/SYN-ACK timer afresh: first RTO, no retries yet. */
@@ -120,6 +196,7 @@ void ttp_stream_timers_init(struct sock *sk)
 
 	timer_setup(&ss->rtx_timer, ttp_stream_rtx_timer, 0);
 	timer_setup(&ss->wait_timer, ttp_stream_wait_timer, 0);
+	timer_setup(&ss->ka_timer, ttp_stream_ka_timer, 0);
 }
 
 /*
@@ -132,4 +209,5 @@ void ttp_stream_timers_stop(struct sock *sk)
 
 	sk_stop_timer(sk, &ss->rtx_timer);
 	sk_stop_timer(sk, &ss->wait_timer);
+	sk_stop_timer(sk, &ss->ka_timer);
 }

@@ -31,6 +31,10 @@ static const struct ttp_net_cfg ttp_sysctl_defaults = {
 	.stream_rto_init_ms	= 1000,
 	.stream_time_wait_ms	= 60000,
 	.stream_fin_timeout_ms	= 60000,
+	.stream_max_tw_buckets	= 65536,
+	.stream_keepalive_time_ms = 7200000,
+	.stream_keepalive_intvl_ms = 75000,
+	.stream_keepalive_probes = 9,
 };
 
 static int ttp_sysctl_port_range(TTP_CTL_CONST struct ctl_table *table,
@@ -60,6 +64,7 @@ static int ttp_sysctl_int_65535 = 65535, ttp_sysctl_int_65536 = 65536;
 static int ttp_sysctl_int_hour_ms = 3600 * 1000;
 static int ttp_sysctl_int_20 = 20, ttp_sysctl_int_600000 = 600000;
 static int ttp_sysctl_int_day_ms = 86400 * 1000;
+static int ttp_sysctl_int_127 = 127, ttp_sysctl_int_1m = 1048576;
 
 #define TTP_SYSCTL_INT(name, field, min, max) {			\
 	.procname	= name,						\
@@ -113,6 +118,14 @@ static const struct ctl_table ttp_sysctl_ns_template[] = {
 		       SYSCTL_ZERO, &ttp_sysctl_int_600000),
 	TTP_SYSCTL_INT("stream_fin_timeout_ms", stream_fin_timeout_ms,
 		       SYSCTL_ZERO, &ttp_sysctl_int_600000),
+	TTP_SYSCTL_INT("stream_max_tw_buckets", stream_max_tw_buckets,
+		       SYSCTL_ZERO, &ttp_sysctl_int_1m),
+	TTP_SYSCTL_INT("stream_keepalive_time_ms", stream_keepalive_time_ms,
+		       &ttp_sysctl_int_100, &ttp_sysctl_int_day_ms),
+	TTP_SYSCTL_INT("stream_keepalive_intvl_ms", stream_keepalive_intvl_ms,
+		       &ttp_sysctl_int_100, &ttp_sysctl_int_hour_ms),
+	TTP_SYSCTL_INT("stream_keepalive_probes", stream_keepalive_probes,
+		       SYSCTL_ONE, &ttp_sysctl_int_127),
 	{ }
 };
 

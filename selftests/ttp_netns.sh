@@ -77,7 +77,7 @@ py $N2 send nt1 6 >/dev/null
 check_eq "6 TTP frames into $N1 move only $N1's NfInTtpFrames" \
 	"$a $((b + 6)) $c $d" "$(snap NfInTtpFrames)"
 read -r a b c d <<<"$(snap SockCreateUnsupported)"
-py $N2 sock 25 1 >/dev/null
+py $N2 sock 25 5 >/dev/null	# SOCK_SEQPACKET: no such TTP socket
 py $N2 sock 25 3 >/dev/null
 check_eq "2 socket() calls in $N2 move only $N2's SockCreateUnsupported" \
 	"$a $b $((c + 2)) $d" "$(snap SockCreateUnsupported)"
