@@ -185,6 +185,8 @@ static void __ttp_stream_done(struct sock *sk, bool quiet)
 		WRITE_ONCE(sk->sk_state, TTP_CLOSED);
 	else
 		ttp_stream_set_state(sk, TTP_CLOSED);
+	/* A connection was here: reads say EOF, not ENOTCONN. */
+	sock_set_flag(sk, SOCK_DONE);
 	ttp_stream_timers_stop(sk);
 	ttp_stream_unhash_conn(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -414,7 +416,7 @@ static int ttp_stream_bind(struct socket *sock, struct sockaddr *uaddr,
 			sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
 	}
 	release_sock(sk);
-	return err == -EAGAIN ? -EADDRINUSE : err;
+	return err;
 }
 
 /* Active OPEN: route, source address, port, ISN, SYN.  Locked. */
@@ -433,8 +435,11 @@ static int ttp_stream_do_connect(struct sock *sk, __be32 daddr,
 		return err;
 	if (!ss->num) {
 		err = ttp_stream_bind_port(sk, ss->saddr, 0);
-		if (err)
+		if (err) {
+			/* No free port: what inet_hash_connect() says. */
+			err = -EADDRNOTAVAIL;
 			goto out;
+		}
 	}
 	if (!ss->saddr)
 		WRITE_ONCE(ss->saddr, r.saddr);
@@ -599,7 +604,7 @@ static int ttp_stream_listen(struct socket *sock, int backlog)
 	 * route (stream_out.c).
 	 */
 	ss->advmss = 65535;
-	err = ttp_stream_event(sk, TTP_EV_LISTEN);
+	err = ttp_stream_listen_start(sk);
 out:
 	release_sock(sk);
 	return err;
@@ -747,7 +752,8 @@ static int ttp_stream_send_error(struct sock *sk, struct socket *sock)
 		return 0;
 	if (ttp_stream_connecting(sk))
 		return 0;
-	return sock->state == SS_CONNECTED ? -EPIPE : -ENOTCONN;
+	/* Never connected, listening or closed: EPIPE, as tcp_sendmsg(). */
+	return -EPIPE;
 }
 
 static bool ttp_stream_send_ready(struct sock *sk)
@@ -893,7 +899,10 @@ static int ttp_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 	if (flags & (MSG_OOB | MSG_ERRQUEUE))
 		return -EOPNOTSUPP;
 	lock_sock(sk);
-	if (sk->sk_state == TTP_LISTEN) {
+	/* Listening or never connected; a closed connection reads EOF. */
+	if (sk->sk_state == TTP_LISTEN ||
+	    (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DONE) &&
+	     skb_queue_empty(&sk->sk_receive_queue))) {
 		err = -ENOTCONN;
 		goto out;
 	}
@@ -1013,18 +1022,26 @@ static int ttp_stream_shutdown(struct socket *sock, int how)
 	if ((how & ~SHUTDOWN_MASK) || !how)
 		return -EINVAL;
 	lock_sock(sk);
+	/* As inet_shutdown(): a listener or a connect in progress ends. */
 	switch (sk->sk_state) {
 	case TTP_CLOSED:
-	case TTP_LISTEN:
-	case TTP_SYN_SENT:
 		err = -ENOTCONN;
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		break;
+	case TTP_LISTEN:
+		if (!(how & RCV_SHUTDOWN))
+			break;
+		fallthrough;
+	case TTP_SYN_SENT:
+		ttp_stream_disconnect(sk);
+		sock->state = SS_UNCONNECTED;
 		break;
 	default:
 		if ((how & SEND_SHUTDOWN) &&
 		    !(sk->sk_shutdown & SEND_SHUTDOWN))
 			ttp_stream_event(sk, TTP_EV_CLOSE);
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 	}
-	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 	sk->sk_state_change(sk);
 	release_sock(sk);
 	return err;

@@ -249,6 +249,7 @@ void ttp_stream_exit(void);
 /* stream_tbl.c */
 int ttp_stream_bind_port(struct sock *sk, __be32 saddr, u16 port);
 void ttp_stream_unbind(struct sock *sk);
+int ttp_stream_listen_start(struct sock *sk);
 void ttp_stream_bind_child(struct sock *sk);
 int ttp_stream_hash_conn(struct sock *sk);
 void ttp_stream_unhash_conn(struct sock *sk);
@@ -271,7 +272,8 @@ enum {
 bool ttp_stream_tw_enter(struct sock *sk);
 int ttp_stream_tw_rcv(struct net *net, struct sk_buff *skb);
 bool ttp_stream_tw_port_taken(struct ttp_stream_table *t,
-			      const struct sock *sk, __be32 saddr, u16 port);
+			      const struct sock *sk, __be32 saddr, u16 port,
+			      bool strict);
 bool ttp_stream_tw_has(struct ttp_stream_table *t,
 		       const struct ttp_stream_tuple *k);
 void ttp_stream_tw_purge(struct ttp_stream_table *t);

@@ -65,9 +65,14 @@ static bool ttp_stream_clash(const struct sock *sk, __be32 saddr,
 	return !dev || !dev2 || dev == dev2;
 }
 
-/* Called with the table lock held. */
+/*
+ * Called with the table lock held.  @ephemeral: a port we choose, where
+ * TIME_WAIT entries count even against SO_REUSEADDR (connect() would
+ * fail on the 4-tuple otherwise; there are other ports to try).
+ */
 static bool ttp_stream_port_taken(struct ttp_stream_table *t,
-				  const struct sock *sk, __be32 saddr, u16 port)
+				  const struct sock *sk, __be32 saddr, u16 port,
+				  bool ephemeral)
 {
 	struct sock *sk2;
 
@@ -75,7 +80,7 @@ static bool ttp_stream_port_taken(struct ttp_stream_table *t,
 		if (sk2 != sk && ttp_stream_sk(sk2)->num == port &&
 		    ttp_stream_clash(sk, saddr, sk2))
 			return true;
-	return ttp_stream_tw_port_taken(t, sk, saddr, port);
+	return ttp_stream_tw_port_taken(t, sk, saddr, port, ephemeral);
 }
 
 /* An ephemeral port from a random start (RFC 6056), or 0. */
@@ -94,7 +99,7 @@ static u16 ttp_stream_pick_port(struct ttp_stream_table *t,
 	start = get_random_u32_below(n);
 	for (i = 0; i < n; i++) {
 		port = lo + (start + i) % n;
-		if (!ttp_stream_port_taken(t, sk, saddr, port))
+		if (!ttp_stream_port_taken(t, sk, saddr, port, true))
 			return port;
 	}
 	return 0;
@@ -106,19 +111,18 @@ static u16 ttp_stream_pick_port(struct ttp_stream_table *t,
  * @saddr: local address or 0 (wildcard)
  * @port: host order; 0 asks for an ephemeral port
  *
- * Return: 0, or -EADDRINUSE (-EAGAIN for an exhausted ephemeral range,
- * as connect() reports it on Linux).
+ * Return: 0, or -EADDRINUSE (also for an exhausted ephemeral range:
+ * connect() turns that into -EADDRNOTAVAIL, as on Linux).
  */
 int ttp_stream_bind_port(struct sock *sk, __be32 saddr, u16 port)
 {
 	struct ttp_stream_table *t = ttp_stream_table(sk);
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	bool ephemeral = !port;
 
 	spin_lock_bh(&t->lock);
 	if (!port)
 		port = ttp_stream_pick_port(t, sk, saddr);
-	else if (ttp_stream_port_taken(t, sk, saddr, port))
+	else if (ttp_stream_port_taken(t, sk, saddr, port, false))
 		port = 0;
 	if (port) {
 		WRITE_ONCE(ss->saddr, saddr);
@@ -129,9 +133,44 @@ int ttp_stream_bind_port(struct sock *sk, __be32 saddr, u16 port)
 				   ttp_stream_bbucket(t, port));
 	}
 	spin_unlock_bh(&t->lock);
-	if (port)
-		return 0;
-	return ephemeral ? -EAGAIN : -EADDRINUSE;
+	return port ? 0 : -EADDRINUSE;
+}
+
+/**
+ * ttp_stream_listen_start - passive OPEN of @sk, bound
+ * @sk: under lock_sock()
+ *
+ * SO_REUSEADDR lets sockets share a port, but only one of them may
+ * listen on an address: -EADDRINUSE for the second, as on Linux.  The
+ * check and the state change are one step under the table lock.
+ */
+int ttp_stream_listen_start(struct sock *sk)
+{
+	struct ttp_stream_table *t = ttp_stream_table(sk);
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	int dev = READ_ONCE(sk->sk_bound_dev_if);
+	struct sock *sk2;
+	int err = 0;
+
+	spin_lock_bh(&t->lock);
+	sk_for_each_bound(sk2, ttp_stream_bbucket(t, ss->num)) {
+		struct ttp_stream_sock *s2 = ttp_stream_sk(sk2);
+		int dev2 = READ_ONCE(sk2->sk_bound_dev_if);
+
+		if (sk2 == sk || s2->num != ss->num ||
+		    READ_ONCE(sk2->sk_state) != TTP_LISTEN)
+			continue;
+		if (ss->saddr && s2->saddr && ss->saddr != s2->saddr)
+			continue;
+		if (!dev || !dev2 || dev == dev2) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!err)
+		err = ttp_stream_event(sk, TTP_EV_LISTEN);
+	spin_unlock_bh(&t->lock);
+	return err;
 }
 
 void ttp_stream_unbind(struct sock *sk)

@@ -280,17 +280,19 @@ out:
  * @sk: the socket binding
  * @saddr: its address, 0 for the wildcard
  * @port: host order
+ * @strict: SO_REUSEADDR does not help (a port we pick ourselves)
  *
  * An entry holds its local address and port against bind() unless the
  * new socket has SO_REUSEADDR (the rule of Documentation/timewait.md).
  */
 bool ttp_stream_tw_port_taken(struct ttp_stream_table *t,
-			      const struct sock *sk, __be32 saddr, u16 port)
+			      const struct sock *sk, __be32 saddr, u16 port,
+			      bool strict)
 {
 	struct ttp_stream_tw *tw;
 	int dev = READ_ONCE(sk->sk_bound_dev_if);
 
-	if (sk->sk_reuse)
+	if (sk->sk_reuse && !strict)
 		return false;
 	hlist_for_each_entry(tw, ttp_stream_tw_bbucket(t, port), bnode) {
 		if (ntohs(tw->tuple.sport) != port)
