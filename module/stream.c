@@ -523,16 +523,18 @@ static int ttp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 
 	if (addr_len < (int)sizeof(uaddr->sa_family))
 		return -EINVAL;
+	/* Only the family matters for AF_UNSPEC, as inet_stream_connect(). */
+	if (uaddr->sa_family == AF_UNSPEC) {
+		lock_sock(sk);
+		ttp_stream_disconnect(sk);
+		sock->state = SS_UNCONNECTED;
+		release_sock(sk);
+		return 0;
+	}
 	err = ttp_stream_check_addr(sk, sttp, addr_len);
 	if (err)
 		return err;
 	lock_sock(sk);
-	if (sttp->sttp_family == AF_UNSPEC) {
-		ttp_stream_disconnect(sk);
-		sock->state = SS_UNCONNECTED;
-		err = 0;
-		goto out;
-	}
 	switch (sock->state) {
 	case SS_CONNECTED:
 		err = -EISCONN;
