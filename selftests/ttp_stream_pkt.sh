@@ -93,9 +93,8 @@ name=""
 while IFS= read -r l; do
 	case $l in
 	"PASS "* | "FAIL "*)
-		set -- $l
-		name=$2
-		RES[$name]=$1
+		read -r res name _ <<<"$l"
+		RES[$name]=$res
 		DIAG[$name]=""
 		;;
 	"  "*)
