@@ -20,23 +20,7 @@
 #include <linux/ttp.h>
 
 #include "kselftest_harness.h"
-
-/* The value of counter @name in /proc/net/ttp/stats, or -1. */
-static long ttp_stat(const char *name)
-{
-	char line[128], key[64];
-	long val, ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/ttp/stats", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))	/* the header does not parse */
-		if (sscanf(line, "%63s %ld", key, &val) == 2 && !strcmp(key, name))
-			ret = val;
-	fclose(f);
-	return ret;
-}
+#include "ttp_common.h"
 
 /* Expect socket(AF_TTP, type, protocol) to fail with ESOCKTNOSUPPORT. */
 #define EXPECT_REFUSED(type, protocol) do {				\
