@@ -81,10 +81,14 @@ static bool ttp_stream_check(struct net *net, struct sk_buff *skb)
 	}
 	th = tcp_hdr(skb);
 	f = *ttp_th_flags((struct tcphdr *)th);
-	/* SYN+FIN and SYN+RST mean nothing; a segment needs SYN, ACK or RST */
+	/*
+	 * SYN+FIN and SYN+RST mean nothing; a segment without any of SYN,
+	 * ACK, RST and FIN carries no control at all.  (A bare FIN is
+	 * legal: a socket drops it without ACK, no socket answers an RST.)
+	 */
 	if ((f & TTP_TH_SYN) && (f & (TTP_TH_FIN | TTP_TH_RST)))
 		return false;
-	if (!(f & (TTP_TH_SYN | TTP_TH_ACK | TTP_TH_RST)))
+	if (!(f & (TTP_TH_SYN | TTP_TH_ACK | TTP_TH_RST | TTP_TH_FIN)))
 		return false;
 	if (!ttp_stream_parse_opts(th, cb))
 		return false;
@@ -404,6 +408,14 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 		ttp_stream_send_ctl(sk, TTP_TH_SYN | TTP_TH_ACK, ss->iss);
 		return false;
 	}
+	/*
+	 * A SYN in a synchronized state, in the window or not (RFC 5961
+	 * 4.2): a challenge ACK, before the sequence check.
+	 */
+	if (cb->flags & TTP_TH_SYN) {
+		ttp_stream_challenge_ack(sk);
+		return false;
+	}
 	/* first: sequence number */
 	if (!ttp_stream_seq_ok(ss, cb)) {
 		if (!(cb->flags & TTP_TH_RST))
@@ -416,11 +428,6 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 			ttp_stream_reset(sk);
 		else
 			ttp_stream_challenge_ack(sk);
-		return false;
-	}
-	/* fourth: SYN in a synchronized state (RFC 5961 4.2) */
-	if (cb->flags & TTP_TH_SYN) {
-		ttp_stream_challenge_ack(sk);
 		return false;
 	}
 	/* fifth: ACK */

@@ -15,6 +15,7 @@
 
 /* MSS (4) + NOP (1) + window scale (3): 8 bytes, on SYNs only. */
 #define TTP_STREAM_SYN_OPTLEN	8
+#define TTP_STREAM_MSS_OPTLEN	4	/* a SYN-ACK to a SYN without wscale */
 #define TTP_STREAM_MAX_HDR	(sizeof(struct tcphdr) + 40)
 
 /* Everything a segment's header needs. */
@@ -28,6 +29,7 @@ struct ttp_stream_seg {
 	u8 flags;
 	u16 win;		/* the header's field, already scaled */
 	bool syn_opts;		/* MSS and window scale */
+	bool no_wscale;		/* MSS only: the peer's SYN had no wscale */
 	u16 mss;
 	u8 wscale;
 	int oif;
@@ -87,16 +89,18 @@ u16 ttp_stream_rcv_window(struct sock *sk)
 	return win >> ss->rcv_wscale;
 }
 
-static void ttp_stream_put_syn_opts(u8 *p, u16 mss, u8 wscale)
+static void ttp_stream_put_syn_opts(u8 *p, const struct ttp_stream_seg *seg)
 {
 	*p++ = TTP_OPT_MSS;
 	*p++ = TTP_OPTLEN_MSS;
-	*p++ = mss >> 8;		/* network order, unaligned */
-	*p++ = mss & 0xff;
+	*p++ = seg->mss >> 8;		/* network order, unaligned */
+	*p++ = seg->mss & 0xff;
+	if (seg->no_wscale)
+		return;
 	*p++ = TTP_OPT_NOP;
 	*p++ = TTP_OPT_WSCALE;
 	*p++ = TTP_OPTLEN_WSCALE;
-	*p = wscale;
+	*p = seg->wscale;
 }
 
 /*
@@ -112,7 +116,8 @@ static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
 	int err;
 
 	if (seg->syn_opts)
-		hlen += TTP_STREAM_SYN_OPTLEN;
+		hlen += seg->no_wscale ? TTP_STREAM_MSS_OPTLEN :
+					 TTP_STREAM_SYN_OPTLEN;
 	err = skb_cow_head(skb, ttp_ip_headroom(r->dev) + hlen);
 	if (err) {
 		kfree_skb(skb);
@@ -129,8 +134,7 @@ static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
 	*ttp_th_flags(th) = seg->flags;
 	th->window = htons(seg->win);
 	if (seg->syn_opts)
-		ttp_stream_put_syn_opts((u8 *)(th + 1), seg->mss,
-					seg->wscale);
+		ttp_stream_put_syn_opts((u8 *)(th + 1), seg);
 	th->check = csum_tcpudp_magic(r->saddr, r->daddr, skb->len,
 				      TTPPROTO_STREAM,
 				      skb_checksum(skb, 0, skb->len, 0));
@@ -168,6 +172,8 @@ static void ttp_stream_seg_init(struct sock *sk, struct ttp_stream_seg *seg,
 	if (flags & TTP_TH_SYN) {
 		/* RFC 7323 2.2: the window of a SYN is never scaled. */
 		seg->syn_opts = true;
+		/* RFC 7323 1.3: no wscale in a SYN-ACK unless the SYN had it */
+		seg->no_wscale = (flags & TTP_TH_ACK) && !ss->wscale_ok;
 		seg->mss = ss->advmss;
 		seg->wscale = ss->rcv_wscale;
 		seg->win = min_t(u32, ttp_stream_rcv_window(sk) <<
