@@ -978,14 +978,23 @@ static __poll_t ttp_stream_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
-static int ttp_stream_inq(struct sock *sk)
+/* Unread bytes; the caller holds the socket lock. */
+static int __ttp_stream_inq(struct sock *sk)
 {
 	struct sk_buff *skb;
 	int n = 0;
 
-	lock_sock(sk);
 	skb_queue_walk(&sk->sk_receive_queue, skb)
 		n += skb->len - TTP_STREAM_CB(skb)->off;
+	return n;
+}
+
+static int ttp_stream_inq(struct sock *sk)
+{
+	int n;
+
+	lock_sock(sk);
+	n = __ttp_stream_inq(sk);
 	release_sock(sk);
 	return n;
 }
@@ -1113,7 +1122,7 @@ static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_sndbuf = READ_ONCE(sk->sk_sndbuf);
 	info->ttpi_rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	info->ttpi_send_queue = ss->snd_nxt - ss->snd_una;
-	info->ttpi_recv_queue = ttp_stream_inq(sk);
+	info->ttpi_recv_queue = __ttp_stream_inq(sk);
 	info->ttpi_keepalive_time_ms = READ_ONCE(cfg->stream_keepalive_time_ms);
 	info->ttpi_keepalive_intvl_ms =
 		READ_ONCE(cfg->stream_keepalive_intvl_ms);
