@@ -48,9 +48,17 @@ PEER_DEV = "pk1"
 # Set up once for the whole run (scripts may change them with "sysctl"):
 # short TIME_WAIT and orphan timeouts, so that every connection is gone
 # soon after its script and the namespaces can be deleted at the end.
-BASE_SYSCTLS = {"stream_time_wait_ms": "2000", "stream_fin_timeout_ms": "2000"}
+BASE_SYSCTLS = {"stream_time_wait_ms": "2000", "stream_fin_timeout_ms": "2000",
+                "stream_rto_init_ms": "1000"}
 
+# On a slow (debug) kernel the whole script runs in stretched time: "+T"
+# delays, waits and every *_ms sysctl a script sets are multiplied by
+# SCALE, so the kernel's timers keep their relation to the script's.
 SCALE = float(os.environ.get("TTP_TIME_SCALE", "1") or 1)
+
+
+def scaled_sysctl(k, v):
+    return str(int(int(v) * SCALE)) if k.endswith("_ms") else v
 # Default bounds (seconds, times SCALE): how long a "> ..." line waits for
 # its segment, a state/stats line polls, and "> none" listens.
 WAIT = 2.0
@@ -343,7 +351,7 @@ class Env:
         write_file("/proc/net/ttp/arp", "add %s %s %s" % (
             PEER_ADDR, self.pmac.hex(":"), TTP_DEV))
         for k, v in BASE_SYSCTLS.items():
-            write_file("/proc/sys/net/ttp/" + k, v)
+            write_file("/proc/sys/net/ttp/" + k, scaled_sysctl(k, v))
         # the TTP end must be enabled (it has an address), the peer's not
         deadline = time.monotonic() + 5 * SCALE
         while time.monotonic() < deadline:
@@ -456,7 +464,7 @@ def load(path):
             delay = None
             m = re.match(r"^\+(\d+(?:\.\d*)?)\s+(.*)$", text)
             if m:
-                delay = float(m.group(1))
+                delay = float(m.group(1)) * SCALE
                 text = m.group(2)
             lines.append(Line(no, raw.rstrip("\n"), delay, text))
     return lines
@@ -677,7 +685,7 @@ class Run:
         if delay is not None:
             d = t - self.t
             lo = delay - EARLY[0] - EARLY[1] * delay
-            hi = (delay + LATE[0] + LATE[1] * delay) * SCALE
+            hi = delay + (LATE[0] + LATE[1] * delay) * SCALE
             if not lo <= d <= hi:
                 errs.append("time: +%.3f s, not in [%.3f, %.3f]" %
                             (d, lo, hi))
@@ -763,7 +771,7 @@ class Run:
             p = "/proc/sys/net/ttp/" + k
             if k not in self.saved_sysctls:
                 self.saved_sysctls[k] = read_file(p).strip()
-            write_file(p, v)
+            write_file(p, scaled_sysctl(k, v))
         self.mark()
 
     # -- socket calls --
