@@ -195,7 +195,7 @@ slab_objs()
 # ---- 1. connect/close cycles ----------------------------------------------
 
 ttp_load
-for ns in $C $S $F; do ns_add $ns; done
+for ns in $C $S $F; do ns_add "$ns"; done
 ip -n $C -b - <<EOF
 link add sc0 type ttp
 link set sc0-peer netns $S name ss0
@@ -211,7 +211,7 @@ addr add 10.79.1.1/24 dev sf0
 link set sf0 up
 EOF
 ip -n $F link set fl0 up
-for ns in $C $S; do sysctl_ns $ns stream_time_wait_ms 100; done
+for ns in $C $S; do sysctl_ns "$ns" stream_time_wait_ms 100; done
 py_start $C
 
 act0=$(ttp_stat StreamActiveOpens $C)
@@ -366,7 +366,7 @@ build_states()
 {
 	local a=tsl-a$1 b=tsl-b$1 p
 
-	ns_add $a && ns_add $b || return 1
+	{ ns_add "$a" && ns_add "$b"; } || return 1
 	ip link add tslw$1 type ttp || return 1
 	ip link add tslv$1 type ttp || return 1
 	ip link set tslw$1-peer netns $b || return 1
