@@ -166,9 +166,10 @@ static void ttp_stream_syn_opts(struct sock *sk,
 /*
  * The SYN queue is full: its oldest half-open child goes, silently (an
  * RST to a spoofed source would only add to the flood).  Under a flood
- * of spoofed SYNs the queue turns over, yet a real client's child lives
- * long enough for its ACK to come: the documented policy instead of SYN
- * cookies.  False if the victim completed meanwhile.
+ * of spoofed SYNs the queue turns over, yet a real client's child
+ * usually lives long enough for its ACK to come (else the client gets
+ * an RST and retries): the documented policy instead of SYN cookies.
+ * False if the victim completed meanwhile.
  */
 static bool ttp_stream_synq_evict(struct sock *sk)
 {
