@@ -368,6 +368,7 @@ static int ttp_arp_xmit(struct sk_buff *skb, struct net_device *dev,
 		kfree_skb(skb);
 		return -EINVAL;
 	}
+	ttp_ip_leave_module(skb);
 	return ttp_ip_xmit_errno(dev_queue_xmit(skb));
 }
 

@@ -140,6 +140,7 @@ static int ttp_ip_loop_xmit(struct net *net, struct sk_buff *skb)
 		kfree_skb(skb);
 		return -EINVAL;
 	}
+	ttp_ip_leave_module(skb);
 	return ttp_ip_xmit_errno(dev_queue_xmit(skb));
 }
 
@@ -201,6 +202,10 @@ void ttp_ip_report_error(struct sk_buff *skb, int err)
 	/* Only TTP sockets send through TTP; the skb pins the socket. */
 	if (!sk || !sk_fullsock(sk))
 		return;
+	if (sk->sk_protocol == TTPPROTO_STREAM) {
+		ttp_stream_soft_error(sk, err);
+		return;
+	}
 	WRITE_ONCE(sk->sk_err, err);
 	sk_error_report(sk);
 }

@@ -12,6 +12,8 @@
 #include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <net/route.h>
+#include <net/sock.h>
+#include <uapi/linux/ttp.h>
 
 struct ttp_ndev;
 
@@ -48,6 +50,19 @@ int ttp_ip_send(struct net *net, struct sk_buff *skb,
  * report @err on that socket, if it has one.
  */
 void ttp_ip_report_error(struct sk_buff *skb, int err);
+
+/*
+ * A packet leaves the module for a device here.  A stream segment drops
+ * its socket then: stream sockets do not pin the module (an orphan must
+ * not hold rmmod up), so no device queue that might outlive the module
+ * may point at one.  Datagram sockets pin it and keep their send-buffer
+ * accounting until the device frees the packet, as UDP's do.
+ */
+static inline void ttp_ip_leave_module(struct sk_buff *skb)
+{
+	if (skb->sk && skb->sk->sk_protocol == TTPPROTO_STREAM)
+		skb_orphan(skb);
+}
 
 /* A frame from the ingress hook (@nd) or from lo (@nd == NULL); consumes. */
 void ttp_ip_rcv(struct sk_buff *skb, struct ttp_ndev *nd);

@@ -455,6 +455,7 @@ static int ttp_stream_do_connect(struct sock *sk, __be32 daddr,
 	ss->fin_rcvd = false;
 	ttp_stream_choose_wscale(sk);
 	WRITE_ONCE(sk->sk_err, 0);
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	err = ttp_stream_event(sk, TTP_EV_CONNECT);
 out:

@@ -302,5 +302,6 @@ void ttp_stream_rtx_arm(struct sock *sk);
 void ttp_stream_rtx_stop(struct sock *sk);
 void ttp_stream_wait_arm(struct sock *sk, unsigned int ms);
 void ttp_stream_keepalive(struct sock *sk, int on);
+void ttp_stream_soft_error(struct sock *sk, int err);
 
 #endif /* _TTP_STREAM_H */

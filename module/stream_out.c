@@ -140,12 +140,6 @@ static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
 				      skb_checksum(skb, 0, skb->len, 0));
 	skb->ip_summed = CHECKSUM_NONE;
 
-	/*
-	 * Nothing outside this module may keep a pointer to a socket: a
-	 * segment held in another device's qdisc (netem on a veth) could
-	 * outlive the module and call back into it.
-	 */
-	skb_orphan(skb);
 	TTP_NET_INC_STATS(net, TTP_MIB_STREAM_OUT_SEGS);
 	if (seg->flags & TTP_TH_RST)
 		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_OUT_RSTS);
@@ -224,6 +218,12 @@ int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 		return -ENOBUFS;
 	}
 	skb_reserve(skb, ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR);
+	/*
+	 * Charged to the socket until it leaves the module
+	 * (ttp_ip_leave_module()): a segment that waits for ARP and fails
+	 * reports the error to its socket.
+	 */
+	skb_set_owner_w(skb, sk);
 	WRITE_ONCE(ss->segs_out, ss->segs_out + 1);
 	ttp_stream_seg_init(sk, &seg, flags, seq);
 	err = ttp_stream_xmit(net, skb, &seg, &r);

@@ -50,8 +50,14 @@ static void ttp_stream_rtx_fire(struct sock *sk)
 	default:
 		return;
 	}
-	if (ss->retries >= ttp_stream_syn_retries(sk)) {
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	/*
+	 * Give up at once on a hard error of the network layer (ARP failed:
+	 * EHOSTUNREACH), as tcp_v4_err() does in SYN_SENT; else after the
+	 * retries, with that error if one came meanwhile, or ETIMEDOUT.
+	 */
+	if ((sk->sk_state == TTP_SYN_SENT && READ_ONCE(sk->sk_err_soft)) ||
+	    ss->retries >= ttp_stream_syn_retries(sk)) {
+		WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		ttp_stream_event(sk, TTP_EV_TIMEOUT);
 		sk_error_report(sk);
 		return;
@@ -210,4 +216,24 @@ void ttp_stream_timers_stop(struct sock *sk)
 	sk_stop_timer(sk, &ss->rtx_timer);
 	sk_stop_timer(sk, &ss->wait_timer);
 	sk_stop_timer(sk, &ss->ka_timer);
+}
+
+/**
+ * ttp_stream_soft_error - the network layer could not deliver a segment
+ * @sk: its socket, pinned by the segment; any context, maybe locked
+ * @err: EHOSTUNREACH when ARP failed
+ *
+ * Only noted here, without the socket lock (the caller may hold it):
+ * a connect in progress fails at once through its SYN timer, which is
+ * made to fire now; a synchronized connection goes on (its peer may
+ * come back), as Linux treats ICMP errors on established connections.
+ */
+void ttp_stream_soft_error(struct sock *sk, int err)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	WRITE_ONCE(sk->sk_err_soft, err);
+	if (READ_ONCE(sk->sk_state) == TTP_SYN_SENT &&
+	    timer_pending(&ss->rtx_timer))
+		sk_reset_timer(sk, &ss->rtx_timer, jiffies);
 }
