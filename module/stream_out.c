@@ -219,11 +219,15 @@ int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 	}
 	skb_reserve(skb, ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR);
 	/*
-	 * Charged to the socket until it leaves the module
-	 * (ttp_ip_leave_module()): a segment that waits for ARP and fails
-	 * reports the error to its socket.
+	 * A SYN is charged to its socket until it leaves the module
+	 * (ttp_ip_leave_module()): if it waits for ARP and that fails, the
+	 * connect learns of it.  Nothing else is: a SYN-ACK to a spoofed
+	 * address, waiting for an ARP answer that never comes, must not
+	 * keep an evicted child's memory (a SYN flood stays bounded by the
+	 * SYN queue).
 	 */
-	skb_set_owner_w(skb, sk);
+	if ((flags & (TTP_TH_SYN | TTP_TH_ACK)) == TTP_TH_SYN)
+		skb_set_owner_w(skb, sk);
 	WRITE_ONCE(ss->segs_out, ss->segs_out + 1);
 	ttp_stream_seg_init(sk, &seg, flags, seq);
 	err = ttp_stream_xmit(net, skb, &seg, &r);
