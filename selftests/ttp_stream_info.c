@@ -304,6 +304,76 @@ TEST_F(info, state_per_phase)
 	close(l);
 }
 
+static unsigned long long real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The ISN of a SYN from A_IP:@port to SILENT:80 (it stays SYN_SENT). */
+static int isn_from(int port, unsigned int *isn)
+{
+	struct ttp_info ti;
+	int fd, err;
+
+	fd = stream_sock();
+	if (fd < 0)
+		return -1;
+	err = fcntl(fd, F_SETFL, O_NONBLOCK) ||
+	      bind_err(fd, A_IP, port) ||
+	      connect_err(fd, SILENT, 80) != EINPROGRESS ||
+	      get_info(fd, &ti);
+	*isn = ti.ttpi_iss;
+	close(fd);
+	return err ? -1 : 0;
+}
+
+static unsigned int circ_dist(unsigned int a, unsigned int b)
+{
+	unsigned int d = a - b;
+
+	return d < 0x80000000U ? d : -d;
+}
+
+/*
+ * RFC 6528: ISN = M + F(4-tuple, secret), M a clock of 64 ns ticks.
+ * Other 4-tuples' ISNs are all over the sequence space (F); the same
+ * 4-tuple's next ISN is its last one plus the clock's advance (M).
+ */
+TEST_F(info, isn_keyed_hash_plus_clock)
+{
+	unsigned int isn[16], a, b;
+	unsigned long long t0, t1, t2, t3, lo, hi;
+	unsigned int far = 0;
+	int i, j;
+
+	for (i = 0; i < 16; i++)
+		ASSERT_EQ(0, isn_from(41000 + i, &isn[i]));
+	for (i = 0; i < 16; i++)
+		for (j = 0; j < i; j++) {
+			EXPECT_NE(isn[i], isn[j]);
+			if (circ_dist(isn[i], isn[j]) > (1U << 28))
+				far++;
+		}
+	/* 16 consecutive connects of a counter would all be close */
+	EXPECT_LT(30, far) TH_LOG("only %u of 120 pairs far apart", far);
+
+	t0 = real_ns();
+	ASSERT_EQ(0, isn_from(42000, &a));
+	t1 = real_ns();
+	usleep(200000);
+	t2 = real_ns();
+	ASSERT_EQ(0, isn_from(42000, &b));
+	t3 = real_ns();
+	/* b - a is the clock's advance between the two SYNs, in 64 ns */
+	lo = (t2 - t1) / 64;
+	hi = (t3 - t0) / 64;
+	EXPECT_LE(lo, (unsigned int)(b - a)) TH_LOG("b - a = %u", b - a);
+	EXPECT_GE(hi, (unsigned int)(b - a)) TH_LOG("b - a = %u", b - a);
+}
+
 static void check_mss(struct __test_metadata *_metadata, int mss)
 {
 	struct ttp_info ti;
