@@ -271,12 +271,15 @@ ttpcat_bg()
 	TPID=$!
 	at_exit "kill $TPID"
 }
-# ttpcat_rc: wait for TPID; "rc=N" and its stderr, if any.
+# ttpcat_rc: wait for TPID (ttpcat has written all it got); TRC="rc=N"
+# and its stderr, if any.  Not in $(...): a subshell cannot wait for its
+# parent's child and does not (bash says rc=-1 while it still runs).
+TRC=
 ttpcat_rc()
 {
 	local rc=0
 	wait "$TPID" || rc=$?
-	echo "rc=$rc$(<"$TMPD/t.out.err")"
+	TRC="rc=$rc$(<"$TMPD/t.out.err")"
 }
 
 # --- the cable --------------------------------------------------------------
@@ -313,9 +316,10 @@ wait_for 'listening 5001' 10
 cli=$(py $X tconnect c1 $TA 5001 "$W")
 # TTP's FIN comes after its 100 KB; Linux reads to EOF, then closes.
 got=$(py $X xfer c1 "$TMPD/x.dat" peer "$W")
+ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "Linux client <-> ttpcat -t -l: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
-	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $(ttpcat_rc)"
+	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
 check_eq "... StreamPassiveOpens +1, StreamActiveOpens +0; Linux ActiveOpens +1" \
 	"StreamPassiveOpens=+1 StreamActiveOpens=+0 ActiveOpens=+1" \
 	"$(deltas t:StreamPassiveOpens t:StreamActiveOpens x:Tcp:ActiveOpens)"
@@ -334,9 +338,10 @@ ttpcat_bg "$TMPD/t.out" -l 5002 -H
 wait_for 'listening 5002' 10
 cli=$(py $X tconnect c2 $TA 5002 "$W")
 got=$(py $X xfer c2 "$TMPD/x.dat" first:$SIZE "$W")
+ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "Linux client <-> ttpcat -t -l -H: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
-	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $(ttpcat_rc)"
+	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
 wait_for '[ "$(linux_state "$cli" $TA:5002)" = TIME_WAIT ]' 5
 check_eq "Linux closed first: Linux has the TIME_WAIT (ss: $cli $TA:5002)" \
 	TIME_WAIT "$(linux_tw "$cli" $TA:5002)"
@@ -354,9 +359,10 @@ snap t:StreamPassiveOpens t:StreamActiveOpens x:Tcp:ActiveOpens
 ttpcat_bg "$TMPD/t.out" $XA 6001
 tcli=$(py $X taccept c3 srv "$W")
 got=$(py $X xfer c3 "$TMPD/x.dat" peer "$W")
+ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "ttpcat -t <-> Linux server: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
-	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $(ttpcat_rc)"
+	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
 check_eq "... StreamActiveOpens +1, StreamPassiveOpens +0; Linux ActiveOpens +0" \
 	"StreamActiveOpens=+1 StreamPassiveOpens=+0 ActiveOpens=+0" \
 	"$(deltas t:StreamActiveOpens t:StreamPassiveOpens x:Tcp:ActiveOpens)"
@@ -373,9 +379,10 @@ check_eq "... and Linux none (ss state time-wait; the socket is gone)" \
 ttpcat_bg "$TMPD/t.out" -H $XA 6001
 tcli=$(py $X taccept c4 srv "$W")
 got=$(py $X xfer c4 "$TMPD/x.dat" first:$SIZE "$W")
+ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "ttpcat -t -H <-> Linux server: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
-	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $(ttpcat_rc)"
+	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
 wait_for '[ "$(linux_state $XA:6001 "$tcli")" = TIME_WAIT ]' 5
 check_eq "Linux closed first: Linux has the TIME_WAIT (ss: $XA:6001 $tcli)" \
 	TIME_WAIT "$(linux_tw $XA:6001 "$tcli")"
