@@ -13,6 +13,7 @@
 #include <uapi/linux/ttp.h>
 
 #include "af.h"
+#include "ip.h"
 #include "dgram.h"
 #include "stream.h"
 #include "stats.h"
@@ -65,4 +66,59 @@ int ttp_af_family(void)
 void ttp_af_exit(void)
 {
 	sock_unregister(ttp_af_family_ops.family);
+}
+
+/**
+ * ttp_af_check_addr - a struct sockaddr_ttp from the user
+ * @sk: the socket it is for
+ * @sttp: the address
+ * @len: its length
+ *
+ * Return: 0; -EINVAL when short, -EAFNOSUPPORT for another family.
+ * AF_UNSPEC passes, as inet_bind() and udp_sendmsg() let it for old
+ * programs; callers narrow that down.
+ */
+int ttp_af_check_addr(const struct sock *sk, const struct sockaddr_ttp *sttp,
+		      int len)
+{
+	if (len < (int)sizeof(*sttp))
+		return -EINVAL;
+	if (sttp->sttp_family != sk->sk_family &&
+	    sttp->sttp_family != AF_UNSPEC)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+/**
+ * ttp_af_bind_addr - what a bind() asks for, checked as inet_bind() does
+ * @sk: the socket
+ * @uaddr: the user's address
+ * @len: its length
+ * @addr: the local address (0: any), on success
+ * @port: the port, host order (0: pick one), on success
+ *
+ * Return: 0; -EINVAL, -EAFNOSUPPORT, -EADDRNOTAVAIL for an address that
+ * is not one of ours, -EACCES for a port below 1024 without
+ * CAP_NET_BIND_SERVICE.
+ */
+int ttp_af_bind_addr(struct sock *sk, const struct sockaddr *uaddr, int len,
+		     __be32 *addr, u16 *port)
+{
+	const struct sockaddr_ttp *sttp = (const struct sockaddr_ttp *)uaddr;
+	struct net *net = sock_net(sk);
+	int err;
+
+	err = ttp_af_check_addr(sk, sttp, len);
+	if (err)
+		return err;
+	*addr = sttp->sttp_addr;
+	*port = ntohs(sttp->sttp_port);
+	if (sttp->sttp_family == AF_UNSPEC && *addr != htonl(INADDR_ANY))
+		return -EAFNOSUPPORT;
+	if (*addr != htonl(INADDR_ANY) && !ttp_ip_is_local(net, *addr))
+		return -EADDRNOTAVAIL;
+	if (*port && *port < PROT_SOCK &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+	return 0;
 }

@@ -359,44 +359,17 @@ void ttp_dgram_err(struct net *net, const struct iphdr *iph, int err)
 
 /* --- socket calls ----------------------------------------------------- */
 
-/*
- * A struct sockaddr_ttp from the user: EINVAL when short, EAFNOSUPPORT
- * for another family.  AF_UNSPEC passes, as inet_bind() and udp_sendmsg()
- * let it for old programs; callers narrow that down.
- */
-static int ttp_dgram_check_addr(const struct sock *sk,
-				const struct sockaddr_ttp *sttp, int len)
-{
-	if (len < (int)sizeof(*sttp))
-		return -EINVAL;
-	if (sttp->sttp_family != sk->sk_family &&
-	    sttp->sttp_family != AF_UNSPEC)
-		return -EAFNOSUPPORT;
-	return 0;
-}
-
 static int ttp_dgram_bind(struct socket *sock, struct sockaddr *uaddr,
 			  int addr_len)
 {
-	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
 	struct sock *sk = sock->sk;
-	struct net *net = sock_net(sk);
 	__be32 addr;
 	u16 port;
 	int err;
 
-	err = ttp_dgram_check_addr(sk, sttp, addr_len);
+	err = ttp_af_bind_addr(sk, uaddr, addr_len, &addr, &port);
 	if (err)
 		return err;
-	addr = sttp->sttp_addr;
-	port = ntohs(sttp->sttp_port);
-	if (sttp->sttp_family == AF_UNSPEC && addr != htonl(INADDR_ANY))
-		return -EAFNOSUPPORT;
-	if (addr != htonl(INADDR_ANY) && !ttp_ip_is_local(net, addr))
-		return -EADDRNOTAVAIL;
-	if (port && port < PROT_SOCK &&
-	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
-		return -EACCES;
 
 	lock_sock(sk);
 	err = ttp_dgram_sk(sk)->port ? -EINVAL : ttp_dgram_hash(sk, addr, port);
@@ -477,7 +450,7 @@ static int ttp_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
 		return -EINVAL;
 	if (uaddr->sa_family == AF_UNSPEC)
 		return ttp_dgram_disconnect(sk);
-	err = ttp_dgram_check_addr(sk, sttp, addr_len);
+	err = ttp_af_check_addr(sk, sttp, addr_len);
 	if (err)
 		return err;
 	lock_sock(sk);
@@ -531,7 +504,7 @@ static int ttp_dgram_get_dest(struct sock *sk, struct msghdr *msg,
 	int err;
 
 	if (sttp) {
-		err = ttp_dgram_check_addr(sk, sttp, msg->msg_namelen);
+		err = ttp_af_check_addr(sk, sttp, msg->msg_namelen);
 		if (err)
 			return err;
 		if (!sttp->sttp_port)

@@ -370,39 +370,17 @@ static void ttp_stream_listen_drain(struct sock *sk)
 
 /* --- socket calls ----------------------------------------------------- */
 
-static int ttp_stream_check_addr(const struct sock *sk,
-				 const struct sockaddr_ttp *sttp, int len)
-{
-	if (len < (int)sizeof(*sttp))
-		return -EINVAL;
-	if (sttp->sttp_family != sk->sk_family &&
-	    sttp->sttp_family != AF_UNSPEC)
-		return -EAFNOSUPPORT;
-	return 0;
-}
-
 static int ttp_stream_bind(struct socket *sock, struct sockaddr *uaddr,
 			   int addr_len)
 {
-	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
 	struct sock *sk = sock->sk;
-	struct net *net = sock_net(sk);
 	__be32 addr;
 	u16 port;
 	int err;
 
-	err = ttp_stream_check_addr(sk, sttp, addr_len);
+	err = ttp_af_bind_addr(sk, uaddr, addr_len, &addr, &port);
 	if (err)
 		return err;
-	addr = sttp->sttp_addr;
-	port = ntohs(sttp->sttp_port);
-	if (sttp->sttp_family == AF_UNSPEC && addr != htonl(INADDR_ANY))
-		return -EAFNOSUPPORT;
-	if (addr != htonl(INADDR_ANY) && !ttp_ip_is_local(net, addr))
-		return -EADDRNOTAVAIL;
-	if (port && port < PROT_SOCK &&
-	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
-		return -EACCES;
 
 	lock_sock(sk);
 	if (sk->sk_state != TTP_CLOSED || ttp_stream_sk(sk)->num)
@@ -532,7 +510,7 @@ static int ttp_stream_connect(struct socket *sock, struct sockaddr *uaddr,
 		release_sock(sk);
 		return 0;
 	}
-	err = ttp_stream_check_addr(sk, sttp, addr_len);
+	err = ttp_af_check_addr(sk, sttp, addr_len);
 	if (err)
 		return err;
 	lock_sock(sk);
