@@ -107,31 +107,11 @@ static bool ttp_dgram_port_taken(struct ttp_dgram_table *t,
 	return false;
 }
 
-/*
- * An ephemeral port from net.ttp.local_port_range, or 0 if none is free.
- * The search starts at a random port so that ports are hard to guess
- * (RFC 6056).  Called with the table lock held.
- */
-static u16 ttp_dgram_pick_port(struct ttp_dgram_table *t,
-			       const struct sock *sk, __be32 saddr)
+/* ttp_net_pick_port()'s rule; the table lock is held. */
+static bool ttp_dgram_ephemeral_taken(void *t, const struct sock *sk,
+				      __be32 saddr, u16 port)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
-	u32 lo = READ_ONCE(cfg->local_port_range[0]);
-	u32 hi = READ_ONCE(cfg->local_port_range[1]);
-	u32 n, start, i;
-	u16 port;
-
-	/* The sysctl writes both ends one by one: they may cross briefly. */
-	if (lo > hi)
-		swap(lo, hi);
-	n = hi - lo + 1;
-	start = get_random_u32_below(n);
-	for (i = 0; i < n; i++) {
-		port = lo + (start + i) % n;
-		if (!ttp_dgram_port_taken(t, sk, saddr, port))
-			return port;
-	}
-	return 0;
+	return ttp_dgram_port_taken(t, sk, saddr, port);
 }
 
 /*
@@ -145,7 +125,8 @@ static int ttp_dgram_hash(struct sock *sk, __be32 saddr, u16 port)
 
 	spin_lock_bh(&t->lock);
 	if (!port)
-		port = ttp_dgram_pick_port(t, sk, saddr);
+		port = ttp_net_pick_port(sk, saddr,
+					 ttp_dgram_ephemeral_taken, t);
 	else if (ttp_dgram_port_taken(t, sk, saddr, port))
 		port = 0;
 	if (port) {

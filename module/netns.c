@@ -8,6 +8,7 @@
  * away, and with it every struct ttp_ndev that pointed at this ttp_net.
  */
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/rtnetlink.h>
 
 #include "netns.h"
@@ -98,4 +99,36 @@ int __init ttp_net_init(void)
 void ttp_net_exit(void)
 {
 	unregister_pernet_subsys(&ttp_net_ops);
+}
+
+/**
+ * ttp_net_pick_port - an ephemeral port for @sk, or 0 when none is free
+ * @sk: the socket
+ * @saddr: its local address, 0 for any
+ * @taken: the socket type's rule
+ * @table: its port table, locked by the caller
+ *
+ * From net.ttp.local_port_range, starting at a random port so that
+ * ports are hard to guess (RFC 6056).
+ */
+u16 ttp_net_pick_port(const struct sock *sk, __be32 saddr,
+		      ttp_port_taken_t taken, void *table)
+{
+	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	u32 lo = READ_ONCE(cfg->local_port_range[0]);
+	u32 hi = READ_ONCE(cfg->local_port_range[1]);
+	u32 n, start, i;
+	u16 port;
+
+	/* The sysctl writes both ends one by one: they may cross briefly. */
+	if (lo > hi)
+		swap(lo, hi);
+	n = hi - lo + 1;
+	start = get_random_u32_below(n);
+	for (i = 0; i < n; i++) {
+		port = lo + (start + i) % n;
+		if (!taken(table, sk, saddr, port))
+			return port;
+	}
+	return 0;
 }

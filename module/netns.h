@@ -66,4 +66,10 @@ static inline struct ttp_net *ttp_net(const struct net *net)
 int ttp_net_init(void);
 void ttp_net_exit(void);
 
+/* Is @port taken for @sk at @saddr?  @table: the caller's port table. */
+typedef bool (*ttp_port_taken_t)(void *table, const struct sock *sk,
+				 __be32 saddr, u16 port);
+u16 ttp_net_pick_port(const struct sock *sk, __be32 saddr,
+		      ttp_port_taken_t taken, void *table);
+
 #endif /* _TTP_NETNS_H */

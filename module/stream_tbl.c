@@ -83,26 +83,11 @@ static bool ttp_stream_port_taken(struct ttp_stream_table *t,
 	return ttp_stream_tw_port_taken(t, sk, saddr, port, ephemeral);
 }
 
-/* An ephemeral port from a random start (RFC 6056), or 0. */
-static u16 ttp_stream_pick_port(struct ttp_stream_table *t,
-				const struct sock *sk, __be32 saddr)
+/* The rule for ports we pick: TIME_WAIT entries count (see above). */
+static bool ttp_stream_ephemeral_taken(void *t, const struct sock *sk,
+				       __be32 saddr, u16 port)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
-	u32 lo = READ_ONCE(cfg->local_port_range[0]);
-	u32 hi = READ_ONCE(cfg->local_port_range[1]);
-	u32 n, start, i;
-	u16 port;
-
-	if (lo > hi)
-		swap(lo, hi);
-	n = hi - lo + 1;
-	start = get_random_u32_below(n);
-	for (i = 0; i < n; i++) {
-		port = lo + (start + i) % n;
-		if (!ttp_stream_port_taken(t, sk, saddr, port, true))
-			return port;
-	}
-	return 0;
+	return ttp_stream_port_taken(t, sk, saddr, port, true);
 }
 
 /**
@@ -121,7 +106,8 @@ int ttp_stream_bind_port(struct sock *sk, __be32 saddr, u16 port)
 
 	spin_lock_bh(&t->lock);
 	if (!port)
-		port = ttp_stream_pick_port(t, sk, saddr);
+		port = ttp_net_pick_port(sk, saddr,
+					 ttp_stream_ephemeral_taken, t);
 	else if (ttp_stream_port_taken(t, sk, saddr, port, false))
 		port = 0;
 	if (port) {
