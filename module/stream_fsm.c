@@ -69,11 +69,13 @@ ttp_stream_fsm[TTP_NR_STATES][TTP_NR_EVENTS] = {
 	T(CLOSING,	RCV_ACK,	TIME_WAIT,	TW),
 	T(CLOSING,	ABORT,		CLOSED,		RST | DEL),
 	T(CLOSING,	RCV_RST,	CLOSED,		DEL),
-	/* retransmitted FIN: ACK it again and restart 2MSL */
+	/*
+	 * TIME_WAIT is an entry of the TIME_WAIT table, not a socket
+	 * (stream_tw.c): a retransmitted FIN is ACKed again and restarts
+	 * 2MSL (the cell stream_tw.c reads), and 2MSL ends it.
+	 */
 	T(TIME_WAIT,	RCV_FIN,	TIME_WAIT,	ACK | TW),
-	T(TIME_WAIT,	RCV_FINACK,	TIME_WAIT,	ACK | TW),
 	T(TIME_WAIT,	TIMEOUT,	CLOSED,		DEL),
-	T(TIME_WAIT,	ABORT,		CLOSED,		DEL),
 	/* RFC 1337: an RST does not end TIME_WAIT early (no RCV_RST row) */
 	/*
 	 * The user timeout of RFC 9293 3.10.8, for orphans only: a closed
