@@ -22,6 +22,10 @@
  *	stdin's (unlike Debian nc's -q SECS).  -w SECS: give up after SECS
  *	without progress (connect, accept or transfer: exit 1).  -v: the
  *	4-tuple on stderr.
+ *	A slow reader, for flow-control tests: -R BYTES_PER_SEC reads the
+ *	socket no faster than that (on average since the connection began;
+ *	the socket is not read at all while ahead), -B BYTES sets SO_RCVBUF
+ *	before connect() or listen() (a listener's child inherits it).
  *
  * Every failing call prints "ttpcat: CALL: strerror (ERRNO_NAME)" and
  * exits 1, so tests and students see exactly which errno the kernel gave.
@@ -36,6 +40,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/ttp.h>
 
@@ -55,12 +60,13 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ttpcat -u [-b ADDR:PORT] -l PORT [-e] [-n COUNT] [-w SECS]\n"
 		"       ttpcat -u [-b ADDR:PORT] [-C] [-r] ADDR PORT [-m MSG] [-s SIZE] [-n COUNT] [-w SECS]\n"
-		"       ttpcat -t [-b ADDR:PORT] -l PORT [-H] [-q] [-v] [-w SECS]\n"
-		"       ttpcat -t [-b ADDR:PORT] [-H] [-q] [-v] [-w SECS] ADDR PORT\n"
+		"       ttpcat -t [-b ADDR:PORT] -l PORT [-H] [-q] [-v] [-w SECS] [-R RATE] [-B RCVBUF]\n"
+		"       ttpcat -t [-b ADDR:PORT] [-H] [-q] [-v] [-w SECS] [-R RATE] [-B RCVBUF] ADDR PORT\n"
 		"  -u datagrams; -t a stream: stdin -> socket, socket -> stdout;\n"
 		"  at stdin EOF shutdown(SHUT_WR) unless -H; exit when both sides\n"
 		"  are at EOF, or at the peer's EOF with -q; -v prints the 4-tuple\n"
-		"  on stderr; -w SECS gives up after SECS without progress\n"
+		"  on stderr; -w SECS gives up after SECS without progress;\n"
+		"  -R reads at most RATE bytes/s, -B sets SO_RCVBUF (slow reader)\n"
 		"AF_TTP family number: $TTP_FAMILY or /sys/module/ttp/parameters/family\n");
 	exit(2);
 }
@@ -113,6 +119,28 @@ static void read_family(void)
 }
 
 /* --- stream mode (-t) ----------------------------------------------- */
+
+static long read_rate;		/* -R: bytes per second, 0: no limit */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * -R: how many ms the reader is ahead of RATE after @got bytes since
+ * @start (0: it may read now).
+ */
+static long long read_ahead_ms(long long start, long long got)
+{
+	long long due = start + got * 1000 / read_rate;
+	long long now = now_ms();
+
+	return due > now ? due - now : 0;
+}
 
 /* Wait for @events on @fd for at most @secs seconds (0: forever). */
 static void wait_fd(int fd, short events, int secs, const char *what)
@@ -169,35 +197,53 @@ static void print_tuple(int fd, const char *how)
 static void stream_copy(int fd, int hold, int quit, int secs)
 {
 	static char out[65536], in[65536];
-	size_t pending = 0, off = 0;
+	size_t pending = 0, off = 0, chunk = sizeof(in);
 	int in_eof = 0, net_eof = 0;
+	long long start = now_ms(), got = 0, ahead = 0;
 
+	/* -R: reads of at most 1/20 s worth of data */
+	if (read_rate && read_rate / 20 < (long)chunk)
+		chunk = read_rate / 20 ? read_rate / 20 : 1;
 	while (!net_eof || (!in_eof && !quit)) {
 		struct pollfd p[2] = {
 			{ .fd = in_eof || pending ? -1 : 0, .events = POLLIN },
 			{ .fd = fd, .events = (net_eof ? 0 : POLLIN) |
 					      (pending ? POLLOUT : 0) },
 		};
-		int n;
+		int n, tmo = secs ? secs * 1000 : -1;
 
-		n = poll(p, 2, secs ? secs * 1000 : -1);
+		ahead = read_rate && !net_eof ? read_ahead_ms(start, got) : 0;
+		if (ahead) {
+			/* not reading now: wake up when due */
+			p[1].events &= ~POLLIN;
+			if (!p[1].events)
+				p[1].fd = -1;
+			if (tmo < 0 || ahead < tmo)
+				tmo = ahead;
+		}
+		n = poll(p, 2, tmo);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			die("poll");
+		if (!n && ahead)
+			continue;
 		if (!n) {
 			fprintf(stderr, "ttpcat: no progress in %d s\n", secs);
 			exit(1);
 		}
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !net_eof) {
-			ssize_t r = recv(fd, in, sizeof(in), MSG_DONTWAIT);
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !net_eof &&
+		    !ahead) {
+			ssize_t r = recv(fd, in, chunk, MSG_DONTWAIT);
 
 			if (r < 0 && errno != EAGAIN && errno != EINTR)
 				die("recv");
 			if (r == 0)
 				net_eof = 1;
-			if (r > 0)
+			if (r > 0) {
 				write_all(1, in, r);
+				got += r;
+			}
 		}
 		if (pending && p[1].revents & (POLLOUT | POLLERR)) {
 			ssize_t w = send(fd, out + off, pending,
@@ -232,7 +278,7 @@ static void stream_copy(int fd, int hold, int quit, int secs)
 
 static int stream_main(int argc, char **argv, int listen_port,
 		       struct sockaddr_ttp *local, int bound, int hold,
-		       int quit, int verbose, int secs)
+		       int quit, int verbose, int secs, int rcvbuf)
 {
 	struct sockaddr_ttp peer;
 	int fd, c;
@@ -252,6 +298,9 @@ static int stream_main(int argc, char **argv, int listen_port,
 		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
 			die("setsockopt SO_SNDTIMEO");
 	}
+	if (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				 sizeof(rcvbuf)))
+		die("setsockopt SO_RCVBUF");
 	if (listen_port >= 0 && !bound) {
 		fill_addr(local, "0.0.0.0", listen_port);
 		bound = 1;
@@ -284,13 +333,13 @@ int main(int argc, char **argv)
 {
 	int opt, listen_port = -1, count = 1, size = -1, secs = 0;
 	int do_connect = 0, echo = 0, reply = 0, bound = 0, fd, i;
-	int stream = 0, hold = 0, quit = 0, verbose = 0;
+	int stream = 0, hold = 0, quit = 0, verbose = 0, rcvbuf = 0;
 	const char *msg = "hello";
 	struct sockaddr_ttp local, peer, from;
 	char buf[65536], a[64];
 
 	read_family();
-	while ((opt = getopt(argc, argv, "utb:l:n:w:m:s:CerHqv")) != -1) {
+	while ((opt = getopt(argc, argv, "utb:l:n:w:m:s:CerHqvR:B:")) != -1) {
 		switch (opt) {
 		case 'u': stream = 0; break;
 		case 't': stream = 1; break;
@@ -306,12 +355,14 @@ int main(int argc, char **argv)
 		case 'C': do_connect = 1; break;
 		case 'e': echo = 1; break;
 		case 'r': reply = 1; break;
+		case 'R': read_rate = atol(optarg); break;
+		case 'B': rcvbuf = atoi(optarg); break;
 		default: usage();
 		}
 	}
 	if (stream)
 		return stream_main(argc, argv, listen_port, &local, bound,
-				   hold, quit, verbose, secs);
+				   hold, quit, verbose, secs, rcvbuf);
 	if (listen_port < 0 && optind + 2 != argc)
 		usage();
 	fd = socket(family, SOCK_DGRAM, 0);
