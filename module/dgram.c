@@ -821,7 +821,7 @@ static void ttp_dgram_seq_sock(struct seq_file *seq, struct sock *sk)
 	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ds->port));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
 		 ntohs(READ_ONCE(ds->dport)));
-	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8s %8s %6s %6s %7s %-5s %7d %5u %lu\n",
+	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8s %8s %8s %6s %7s %-5s %7d %5u %lu\n",
 		   "dgram", local, remote, daddr ? "ESTAB" : "UNCONN",
 		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
 		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),

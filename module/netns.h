@@ -38,6 +38,13 @@ struct ttp_net_cfg {
 	int stream_keepalive_time_ms;	/* idle time before the first probe */
 	int stream_keepalive_intvl_ms;	/* between unanswered probes */
 	int stream_keepalive_probes;	/* unanswered probes, then reset */
+	int stream_rto_min_ms;		/* RFC 6298 bounds of the RTO */
+	int stream_rto_max_ms;
+	int stream_retries2;		/* RTOs without progress, ETIMEDOUT */
+	int stream_delack_ms;		/* delayed-ACK timeout; 0: none */
+	int stream_rmem[3];		/* receive buffer: min default max */
+	int stream_wmem[3];		/* send buffer: min default max */
+	int stream_mem_max_kb;		/* all stream buffers of the netns */
 };
 
 struct ttp_net {
@@ -54,6 +61,7 @@ struct ttp_net {
 	struct ttp_arp_table *arp;
 	struct ttp_dgram_table *dgram;
 	struct ttp_stream_table *stream;
+	atomic_long_t stream_mem;		/* bytes in stream buffers */
 };
 
 extern unsigned int ttp_net_id;

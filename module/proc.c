@@ -23,7 +23,7 @@ static int ttp_proc_sockets_show(struct seq_file *seq, void *v)
 {
 	struct ttp_net *tn = ttp_net(seq_file_single_net(seq));
 
-	seq_printf(seq, "%-5s %-21s %-21s %-12s %8s %8s %8s %8s %8s %8s %6s %6s %7s %-5s %7s %5s %s\n",
+	seq_printf(seq, "%-5s %-21s %-21s %-12s %8s %8s %8s %8s %8s %8s %8s %6s %7s %-5s %7s %5s %s\n",
 		   "Proto", "Local", "Remote", "State", "SendQ", "RecvQ",
 		   "SndBuf", "RcvBuf", "SndWnd", "RcvWnd", "Cwnd", "Rto",
 		   "Retrans", "Timer", "Drops", "Uid", "Inode");

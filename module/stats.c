@@ -82,6 +82,17 @@ static const char *const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_STREAM_KEEPALIVE_PROBES] = "StreamKeepAliveProbes",
 	[TTP_MIB_STREAM_KEEPALIVE_TIMEOUTS] = "StreamKeepAliveTimeouts",
 	[TTP_MIB_STREAM_SYNQ_EVICTIONS]	= "StreamSynQueueEvictions",
+	[TTP_MIB_STREAM_RETRANS_SEGS]	= "StreamRetransSegs",
+	[TTP_MIB_STREAM_FAST_RETRANS]	= "StreamFastRetrans",
+	[TTP_MIB_STREAM_TIMEOUTS]	= "StreamTimeouts",
+	[TTP_MIB_STREAM_SPURIOUS_RTOS]	= "StreamSpuriousRTOs",
+	[TTP_MIB_STREAM_OFO_QUEUE]	= "StreamOFOQueue",
+	[TTP_MIB_STREAM_OFO_DROP]	= "StreamOFODrop",
+	[TTP_MIB_STREAM_WIN_PROBE]	= "StreamWinProbe",
+	[TTP_MIB_STREAM_TO_ZERO_WINDOW_ADV] = "StreamToZeroWindowAdv",
+	[TTP_MIB_STREAM_FROM_ZERO_WINDOW_ADV] = "StreamFromZeroWindowAdv",
+	[TTP_MIB_STREAM_DELAYED_ACKS]	= "StreamDelayedACKs",
+	[TTP_MIB_STREAM_RCVQ_DROP]	= "StreamRcvQDrop",
 };
 
 int ttp_stats_init_ns(struct ttp_net *tn)
@@ -117,5 +128,7 @@ int ttp_stats_seq_show(struct seq_file *seq, void *v)
 			   ttp_stats_sum(tn, i));
 	/* Gauges: derived from live state, never stored twice. */
 	seq_printf(seq, "DevEnabled %u\n", ttp_ndev_count_enabled(tn));
+	/* A gauge: bytes in all stream buffers (stream_mem_max_kb bounds) */
+	seq_printf(seq, "StreamMemory %ld\n", atomic_long_read(&tn->stream_mem));
 	return 0;
 }

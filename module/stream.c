@@ -76,6 +76,10 @@ void ttp_stream_set_state(struct sock *sk, int state)
 		TTP_INC_STATS(tn, TTP_MIB_STREAM_CURR_ESTAB);
 	/* Lockless readers: poll(), /proc. */
 	WRITE_ONCE(sk->sk_state, state);
+	/* Synchronized at last: the data transfer's variables start. */
+	if ((old == TTP_SYN_SENT || old == TTP_SYN_RECEIVED) &&
+	    state != TTP_CLOSED && state != TTP_SYN_RECEIVED)
+		ttp_stream_cc_init(sk);
 	if (state == TTP_ESTABLISHED && sock_flag(sk, SOCK_KEEPOPEN))
 		ttp_stream_keepalive(sk, 1);
 }
@@ -109,14 +113,16 @@ int ttp_stream_event(struct sock *sk, enum ttp_stream_event ev)
 		if (tr->actions & TTP_ACT_SEND_SYNACK)
 			flags |= TTP_TH_ACK;
 		ss->snd_nxt = ss->iss + 1;
-		ttp_stream_send_ctl(sk, flags, ss->iss);
+		ss->snd_max = ss->snd_nxt;
+		ss->write_seq = ss->snd_nxt;
+		ttp_stream_rtt_init(sk);
 		ttp_stream_rtx_arm(sk);
+		ss->rtt_start_us = ttp_stream_now_us() ? : 1;
+		ttp_stream_send_ctl(sk, flags, ss->iss);
 	}
-	if (tr->actions & TTP_ACT_SEND_FIN) {
-		ss->fin_sent = true;
-		ttp_stream_send_ctl(sk, TTP_TH_FIN | TTP_TH_ACK, ss->snd_nxt);
-		WRITE_ONCE(ss->snd_nxt, ss->snd_nxt + 1);
-	}
+	/* The FIN goes after the data queued before it. */
+	if (tr->actions & TTP_ACT_SEND_FIN)
+		ttp_stream_queue_fin(sk);
 	if (tr->actions & TTP_ACT_SEND_ACK)
 		ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_nxt);
 	if (tr->actions & TTP_ACT_SEND_RST)
@@ -188,6 +194,8 @@ static void __ttp_stream_done(struct sock *sk, bool quiet)
 	/* A connection was here: reads say EOF, not ENOTCONN. */
 	sock_set_flag(sk, SOCK_DONE);
 	ttp_stream_timers_stop(sk);
+	ttp_stream_send_purge(sk);
+	ttp_stream_rcv_purge(sk);
 	ttp_stream_unhash_conn(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (old == TTP_SYN_RECEIVED || ttp_stream_sk(sk)->parent) {
@@ -218,7 +226,7 @@ void ttp_stream_done(struct sock *sk)
  */
 static void ttp_stream_choose_wscale(struct sock *sk)
 {
-	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+	u32 space = ttp_stream_rcvbuf(sk) / 2;
 	u8 ws = 0;
 
 	while ((space >> ws) > 65535 && ws < TTP_MAX_WSCALE)
@@ -241,6 +249,7 @@ static void ttp_stream_init_sock(struct sock *sk)
 	sk->sk_write_space = ttp_stream_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	ttp_stream_timers_init(sk);
+	skb_queue_head_init(&ss->ooo_queue);
 	spin_lock_init(&ss->qlock);
 	INIT_LIST_HEAD(&ss->synq);
 	INIT_LIST_HEAD(&ss->acceptq);
@@ -272,6 +281,8 @@ struct sock *ttp_stream_child_alloc(struct sock *parent)
 	sk->sk_sndbuf = READ_ONCE(parent->sk_sndbuf);
 	sk->sk_bound_dev_if = READ_ONCE(parent->sk_bound_dev_if);
 	sk->sk_reuse = parent->sk_reuse;
+	sk->sk_userlocks = parent->sk_userlocks &
+			   (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
 	/* What accept() returns inherits these, as in Linux. */
 	if (sock_flag(parent, SOCK_KEEPOPEN))
 		sock_set_flag(sk, SOCK_KEEPOPEN);
@@ -283,6 +294,8 @@ struct sock *ttp_stream_child_alloc(struct sock *parent)
 	cs->num = ls->num;
 	cs->sport = ls->sport;
 	cs->advmss = ls->advmss;
+	cs->nodelay = ls->nodelay;
+	cs->cork = ls->cork;
 	ttp_stream_choose_wscale(sk);
 	sock_hold(parent);
 	cs->parent = parent;
@@ -429,7 +442,7 @@ static int ttp_stream_do_connect(struct sock *sk, __be32 daddr,
 	ss->iss = ttp_stream_isn(ss->saddr, ss->daddr, ss->sport, ss->dport);
 	ss->snd_una = ss->iss;
 	ss->snd_nxt = ss->iss;
-	ss->fin_sent = false;
+	ss->fin_queued = false;
 	ss->fin_rcvd = false;
 	ttp_stream_choose_wscale(sk);
 	WRITE_ONCE(sk->sk_err, 0);
@@ -483,6 +496,8 @@ static void ttp_stream_disconnect(struct sock *sk)
 		sk_error_report(sk);
 	}
 	skb_queue_purge(&sk->sk_receive_queue);
+	ttp_stream_send_purge(sk);
+	ttp_stream_rcv_purge(sk);
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		WRITE_ONCE(ss->saddr, 0);
 	WRITE_ONCE(ss->daddr, 0);
@@ -688,27 +703,23 @@ static int ttp_stream_getname(struct socket *sock, struct sockaddr *uaddr,
 
 /* --- data ------------------------------------------------------------- */
 
-/* Bytes the peer's window still allows. */
-static u32 ttp_stream_send_space(const struct sock *sk)
-{
-	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	u32 inflight = READ_ONCE(ss->snd_nxt) - READ_ONCE(ss->snd_una);
-	u32 wnd = READ_ONCE(ss->snd_wnd);
-
-	return wnd > inflight ? wnd - inflight : 0;
-}
-
+/*
+ * As sk_stream_is_writeable(): room in the send buffer, and (for a
+ * wake-up) at least a third of it free, so a writer is not woken for
+ * every ACK.
+ */
 static bool ttp_stream_writable(const struct sock *sk)
 {
-	return ttp_stream_send_space(sk) &&
-	       sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf);
+	return ttp_stream_memory_free(sk);
 }
 
 static void ttp_stream_write_space(struct sock *sk)
 {
+	int free = ttp_stream_sndbuf(sk) - READ_ONCE(sk->sk_wmem_queued);
 	struct socket_wq *wq;
 
-	if (!ttp_stream_writable(sk))
+	if (free < READ_ONCE(sk->sk_wmem_queued) / 2 ||
+	    !ttp_stream_writable(sk))
 		return;
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
@@ -721,7 +732,7 @@ static void ttp_stream_write_space(struct sock *sk)
 }
 
 /* Why a send cannot go on, or 0. */
-static int ttp_stream_send_error(struct sock *sk, struct socket *sock)
+static int ttp_stream_send_error(struct sock *sk)
 {
 	int err = sock_error(sk);
 
@@ -747,17 +758,35 @@ static bool ttp_stream_send_ready(struct sock *sk)
 		!ttp_stream_connecting(sk));
 }
 
+/* Wait for the handshake or for buffer space; 0 or why not. */
+static int ttp_stream_send_wait(struct sock *sk, long *timeo,
+				struct wait_queue_entry *wait)
+{
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	if (!*timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(*timeo);
+	/* What is queued goes before we sleep (Nagle may hold a part). */
+	ttp_stream_push(sk, false);
+	sk_wait_event(sk, timeo, ttp_stream_send_ready(sk), wait);
+	return 0;
+}
+
+/*
+ * write(): the bytes are copied once, onto the send queue
+ * (stream_send.c), and sent as the windows allow; the call returns when
+ * all are queued, waiting for buffer space as needed.
+ */
 static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			      size_t len)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *sk = sock->sk;
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	size_t copied = 0;
-	struct sk_buff *skb;
+	bool full = false;
 	long timeo;
-	int err = 0;
-	u32 n;
+	int err = 0, n;
 
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
@@ -765,64 +794,41 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (copied < len) {
-		err = ttp_stream_send_error(sk, sock);
+		err = ttp_stream_send_error(sk);
 		if (err)
 			break;
 		if (ttp_stream_connecting(sk) || !ttp_stream_writable(sk)) {
-			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-			if (!timeo) {
-				err = -EAGAIN;
+			err = ttp_stream_send_wait(sk, &timeo, &wait);
+			if (err)
 				break;
-			}
-			if (signal_pending(current)) {
-				err = sock_intr_errno(timeo);
-				break;
-			}
-			sk_wait_event(sk, &timeo, ttp_stream_send_ready(sk),
-				      &wait);
 			continue;
 		}
-		n = min_t(size_t, len - copied, ss->mss);
-		n = min(n, ttp_stream_send_space(sk));
-		skb = sock_alloc_send_skb(sk, ttp_stream_headroom() + n, 1,
-					  &err);
-		if (!skb)
-			break;
-		skb_reserve(skb, ttp_stream_headroom());
-		if (memcpy_from_msg(skb_put(skb, n), msg, n)) {
-			kfree_skb(skb);
-			err = -EFAULT;
+		n = ttp_stream_queue_data(sk, msg, len - copied, &full);
+		if (n < 0) {
+			err = n;
 			break;
 		}
-		/* Lossless cable: no copy kept for retransmission (yet). */
-		err = ttp_stream_send_data(sk, skb, ss->snd_nxt);
-		if (err && err != -ENOBUFS)
-			break;
-		WRITE_ONCE(ss->snd_nxt, ss->snd_nxt + n);
+		if (!n) {
+			/* No memory for a page just now: wait a little. */
+			err = ttp_stream_send_wait(sk, &timeo, &wait);
+			if (err)
+				break;
+			continue;
+		}
 		copied += n;
-		err = 0;
+		/* Full segments go while we copy more. */
+		if (full)
+			ttp_stream_push(sk, false);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
+	if (copied)
+		ttp_stream_push(sk, false);
 	release_sock(sk);
 	if (copied)
 		return copied;
 	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
 		send_sig(SIGPIPE, current, 0);
 	return err;
-}
-
-/* After a read: if the window we could offer grew a lot, say so. */
-static void ttp_stream_window_update(struct sock *sk)
-{
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int space = READ_ONCE(sk->sk_rcvbuf) - sk_rmem_alloc_get(sk);
-	u32 could = space > 0 ? space / 2 : 0;
-
-	if (sk->sk_state != TTP_ESTABLISHED && sk->sk_state != TTP_FIN_WAIT_1 &&
-	    sk->sk_state != TTP_FIN_WAIT_2)
-		return;
-	if (could >= ss->rcv_wnd + max_t(u32, ss->mss, could / 2))
-		ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_nxt);
 }
 
 static bool ttp_stream_recv_ready(struct sock *sk)
@@ -837,6 +843,7 @@ static bool ttp_stream_recv_ready(struct sock *sk)
 static int ttp_stream_copy(struct sock *sk, struct msghdr *msg, size_t len,
 			   int flags, size_t done)
 {
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	size_t skip = flags & MSG_PEEK ? done : 0;
 	struct sk_buff *skb, *tmp;
 	size_t copied = 0;
@@ -860,6 +867,7 @@ static int ttp_stream_copy(struct sock *sk, struct msghdr *msg, size_t len,
 		if (flags & MSG_PEEK)
 			continue;
 		cb->off += n;
+		WRITE_ONCE(ss->copied_seq, ss->copied_seq + n);
 		if (cb->off == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
 			kfree_skb(skb);
@@ -899,8 +907,12 @@ static int ttp_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 		copied += n;
 		if (copied >= target)
 			break;
-		if (n)
+		if (n) {
+			/* Room again: the sender may be waiting for it. */
+			if (!(flags & MSG_PEEK))
+				ttp_stream_window_update(sk);
 			continue;
+		}
 		if (sk->sk_err) {
 			err = sock_error(sk);
 			break;
@@ -957,25 +969,16 @@ static __poll_t ttp_stream_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
-/* Unread bytes; the caller holds the socket lock. */
-static int __ttp_stream_inq(struct sock *sk)
+/* Unread bytes: what arrived in order, minus what was read, no FIN. */
+static int ttp_stream_inq(const struct sock *sk)
 {
-	struct sk_buff *skb;
-	int n = 0;
+	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	int state = READ_ONCE(sk->sk_state);
 
-	skb_queue_walk(&sk->sk_receive_queue, skb)
-		n += skb->len - TTP_STREAM_CB(skb)->off;
-	return n;
-}
-
-static int ttp_stream_inq(struct sock *sk)
-{
-	int n;
-
-	lock_sock(sk);
-	n = __ttp_stream_inq(sk);
-	release_sock(sk);
-	return n;
+	if (state == TTP_LISTEN || state == TTP_SYN_SENT)
+		return 0;
+	return READ_ONCE(ss->rcv_nxt) - READ_ONCE(ss->copied_seq) -
+	       READ_ONCE(ss->fin_rcvd);
 }
 
 static int ttp_stream_ioctl(struct socket *sock, unsigned int cmd,
@@ -991,10 +994,15 @@ static int ttp_stream_ioctl(struct socket *sock, unsigned int cmd,
 			return -EINVAL;
 		amount = ttp_stream_inq(sk);
 		break;
-	case SIOCOUTQ:
+	case SIOCOUTQ:		/* not yet acknowledged, as TCP's */
 		if (sk->sk_state == TTP_LISTEN)
 			return -EINVAL;
-		amount = READ_ONCE(ss->snd_nxt) - READ_ONCE(ss->snd_una);
+		amount = READ_ONCE(ss->write_seq) - READ_ONCE(ss->snd_una);
+		break;
+	case SIOCOUTQNSD:	/* not yet sent */
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		amount = READ_ONCE(ss->write_seq) - READ_ONCE(ss->snd_max);
 		break;
 	default:
 		return -ENOIOCTLCMD;
@@ -1037,10 +1045,32 @@ static int ttp_stream_shutdown(struct socket *sock, int how)
 	return err;
 }
 
+/* TTP_NODELAY, TTP_CORK: as TCP_NODELAY and TCP_CORK. */
 static int ttp_stream_setsockopt(struct socket *sock, int level, int optname,
 				 sockptr_t optval, unsigned int optlen)
 {
-	return -ENOPROTOOPT;
+	struct sock *sk = sock->sk;
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	int val;
+
+	if (level != SOL_TTP)
+		return -ENOPROTOOPT;
+	if (optname != TTP_NODELAY && optname != TTP_CORK)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	if (optname == TTP_NODELAY)
+		WRITE_ONCE(ss->nodelay, !!val);
+	else
+		WRITE_ONCE(ss->cork, !!val);
+	/* Setting NODELAY or clearing CORK sends what was held, now. */
+	if (optname == TTP_NODELAY ? val : !val)
+		ttp_stream_push(sk, true);
+	release_sock(sk);
+	return 0;
 }
 
 static u32 ttp_stream_timer_left(const struct timer_list *t)
@@ -1057,6 +1087,12 @@ static void ttp_stream_timer_info(struct sock *sk, struct ttp_info *info)
 	if (timer_pending(&ss->rtx_timer)) {
 		info->ttpi_timer = TTPI_TIMER_RTX;
 		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->rtx_timer);
+	} else if (timer_pending(&ss->probe_timer)) {
+		info->ttpi_timer = TTPI_TIMER_PERSIST;
+		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->probe_timer);
+	} else if (timer_pending(&ss->delack_timer)) {
+		info->ttpi_timer = TTPI_TIMER_DELACK;
+		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->delack_timer);
 	} else if (timer_pending(&ss->wait_timer)) {
 		info->ttpi_timer = TTPI_TIMER_FIN_WAIT_2;
 		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->wait_timer);
@@ -1064,6 +1100,40 @@ static void ttp_stream_timer_info(struct sock *sk, struct ttp_info *info)
 		info->ttpi_timer = TTPI_TIMER_KEEPALIVE;
 		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->ka_timer);
 	}
+}
+
+/* TTP_INFO's data-path part. */
+static void ttp_stream_xfer_info(struct sock *sk, struct ttp_info *info)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	struct sk_buff *skb;
+	u32 n = 0;
+
+	info->ttpi_rtt_us = ss->srtt_us >> 3;
+	info->ttpi_rttvar_us = ss->rttvar_us >> 2;
+	info->ttpi_min_rtt_us = ss->min_rtt_us == U32_MAX ? 0 : ss->min_rtt_us;
+	info->ttpi_snd_cwnd = ss->cwnd;
+	info->ttpi_snd_ssthresh = ss->ssthresh;
+	info->ttpi_ca_state = ss->ca_state;
+	info->ttpi_dupacks = ss->dupacks;
+	info->ttpi_backoff = ss->retries;
+	info->ttpi_probes = ss->probes;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == ss->send_head)
+			break;
+		n++;
+	}
+	info->ttpi_unacked = n;
+	info->ttpi_lost = ss->lost;
+	info->ttpi_total_retrans = ss->total_retrans;
+	info->ttpi_win_probes = ss->win_probes;
+	info->ttpi_notsent_bytes = ss->write_seq - ss->snd_max;
+	n = 0;
+	skb_queue_walk(&ss->ooo_queue, skb)
+		n += skb->len;
+	info->ttpi_ooo_bytes = n;
+	info->ttpi_bytes_sent = ss->bytes_sent;
+	info->ttpi_bytes_retrans = ss->bytes_retrans;
 }
 
 /* TTP_INFO, under lock_sock(). */
@@ -1098,10 +1168,10 @@ static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_irs = ss->irs;
 	info->ttpi_rcv_nxt = ss->rcv_nxt;
 	info->ttpi_rcv_wnd = ss->rcv_wnd;
-	info->ttpi_sndbuf = READ_ONCE(sk->sk_sndbuf);
-	info->ttpi_rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	info->ttpi_send_queue = ss->snd_nxt - ss->snd_una;
-	info->ttpi_recv_queue = __ttp_stream_inq(sk);
+	info->ttpi_sndbuf = ttp_stream_sndbuf(sk);
+	info->ttpi_rcvbuf = ttp_stream_rcvbuf(sk);
+	info->ttpi_send_queue = ss->write_seq - ss->snd_una;
+	info->ttpi_recv_queue = ttp_stream_inq(sk);
 	info->ttpi_keepalive_time_ms = READ_ONCE(cfg->stream_keepalive_time_ms);
 	info->ttpi_keepalive_intvl_ms =
 		READ_ONCE(cfg->stream_keepalive_intvl_ms);
@@ -1110,27 +1180,40 @@ static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_time_wait_ms = READ_ONCE(cfg->stream_time_wait_ms);
 	info->ttpi_segs_in = ss->segs_in;
 	info->ttpi_segs_out = ss->segs_out;
+	ttp_stream_xfer_info(sk, info);
 	if (!synced)
 		return;
 	/* Sequence space minus the SYNs and FINs: the payload bytes. */
 	info->ttpi_bytes_received = ss->rcv_nxt - ss->irs - 1 - ss->fin_rcvd;
 	info->ttpi_bytes_acked = ss->snd_una - ss->iss - 1 -
-		(ss->fin_sent && ss->snd_una == ss->snd_nxt);
+		(ss->fin_queued && ss->snd_una == ss->write_seq);
 }
 
 static int ttp_stream_getsockopt(struct socket *sock, int level, int optname,
 				 char __user *optval, int __user *optlen)
 {
 	struct sock *sk = sock->sk;
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	struct ttp_info info;
 	int len;
 
-	if (level != SOL_TTP || optname != TTP_INFO)
+	if (level != SOL_TTP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == TTP_NODELAY || optname == TTP_CORK) {
+		int val = optname == TTP_NODELAY ? READ_ONCE(ss->nodelay) :
+						   READ_ONCE(ss->cork);
+
+		len = min_t(unsigned int, len, sizeof(val));
+		if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+			return -EFAULT;
+		return 0;
+	}
+	if (optname != TTP_INFO)
+		return -ENOPROTOOPT;
 	len = min_t(unsigned int, len, sizeof(info));
 	lock_sock(sk);
 	ttp_stream_get_info(sk, &info);
@@ -1197,6 +1280,8 @@ static int ttp_stream_release(struct socket *sock)
 static void ttp_stream_destruct(struct sock *sk)
 {
 	skb_queue_purge(&sk->sk_receive_queue);
+	ttp_stream_send_purge(sk);
+	ttp_stream_rcv_purge(sk);
 }
 
 static const struct proto_ops ttp_stream_ops = {
@@ -1231,6 +1316,7 @@ static struct proto ttp_stream_prot = {
 	.name		= "TTP_STREAM",
 	.obj_size	= sizeof(struct ttp_stream_sock),
 	.backlog_rcv	= ttp_stream_backlog_rcv,
+	.release_cb	= ttp_stream_release_cb,
 	.keepalive	= ttp_stream_keepalive,
 };
 
@@ -1247,6 +1333,9 @@ int ttp_stream_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 	ttp_stream_init_sock(sk);
 	ttp_stream_sk(sk)->mss = 536;
+	/* net.ttp.stream_wmem/rmem's defaults, as tcp_wmem/tcp_rmem's. */
+	sk->sk_sndbuf = READ_ONCE(ttp_net(net)->cfg.stream_wmem[1]);
+	sk->sk_rcvbuf = READ_ONCE(ttp_net(net)->cfg.stream_rmem[1]);
 	return 0;
 }
 

@@ -5,7 +5,11 @@
  *
  * Files: stream.c (socket calls), stream_fsm.c (THE transition table),
  * stream_tbl.c (port and connection tables), stream_in.c (segment
- * arrival), stream_out.c (segment building), stream_timer.c (timers).
+ * arrival), stream_out.c (segment building), stream_send.c (the send
+ * queue: segmentation, Nagle, windows, retransmission), stream_ack.c
+ * (ACKs: RTT and RTO, congestion control, fast recovery), stream_rcv.c
+ * (the receive side: reassembly, receive window, delayed ACKs),
+ * stream_timer.c (timers).
  */
 #ifndef _TTP_STREAM_H
 #define _TTP_STREAM_H
@@ -84,6 +88,13 @@ ttp_stream_fsm[TTP_NR_STATES][TTP_NR_EVENTS];
 const char *ttp_stream_state_name(int state);
 const char *ttp_stream_event_name(int event);
 
+/* The states in which payload is accepted (RFC 9293 3.10.7.4, seventh) */
+static inline bool ttp_stream_receives(int state)
+{
+	return state == TTP_ESTABLISHED || state == TTP_FIN_WAIT_1 ||
+	       state == TTP_FIN_WAIT_2;
+}
+
 /* Sequence-number arithmetic modulo 2^32 (RFC 9293 3.4). */
 static inline bool ttp_seq_before(u32 a, u32 b)
 {
@@ -122,6 +133,26 @@ struct ttp_stream_tuple {
 	__be16 dport;
 };
 
+/* Congestion-control states (RFC 5681, RFC 6582); TTPI_CA_* in TTP_INFO. */
+enum {
+	TTP_CA_OPEN,		/* slow start or congestion avoidance */
+	TTP_CA_RECOVERY,	/* NewReno fast recovery */
+	TTP_CA_LOSS,		/* after an RTO, until snd_max at that time */
+};
+
+/* Whose window a ttp_window trace event shows. */
+enum {
+	TTP_WIN_OURS,		/* we advertised it */
+	TTP_WIN_PEER,		/* the peer did */
+};
+
+/* Timer work that found the socket owned, done by release_sock(). */
+enum {
+	TTP_DEFER_RTX,
+	TTP_DEFER_DELACK,
+	TTP_DEFER_PROBE,
+};
+
 struct ttp_stream_sock {
 	struct sock sk;		/* first: sk_alloc() allocates the whole */
 
@@ -135,35 +166,83 @@ struct ttp_stream_sock {
 
 	/* Send sequence variables (RFC 9293 3.3.1) */
 	u32 snd_una;		/* oldest unacknowledged */
-	u32 snd_nxt;		/* next to send */
+	u32 snd_nxt;		/* next to send (goes back after an RTO) */
+	u32 snd_max;		/* highest sent + 1 */
+	u32 write_seq;		/* after the last byte (or FIN) queued */
 	u32 snd_wnd;		/* peer's window, bytes (unscaled) */
 	u32 snd_wl1;		/* SEG.SEQ of the last window update */
 	u32 snd_wl2;		/* SEG.ACK of the last window update */
+	u32 max_window;		/* largest window the peer offered */
 	u32 iss;		/* initial send sequence number */
 	/* Receive sequence variables */
 	u32 rcv_nxt;		/* next expected */
 	u32 rcv_wnd;		/* window we advertised, bytes */
 	u32 rcv_adv;		/* right edge advertised: never shrinks */
+	u32 rcv_wup;		/* rcv_nxt when we last sent an ACK */
+	u32 copied_seq;		/* next byte the reader gets */
 	u32 irs;		/* initial receive sequence number */
 
 	u16 mss;		/* largest segment we send */
 	u16 advmss;		/* MSS we announced */
+	u16 rcv_mss;		/* largest segment seen from the peer */
 	u8 snd_wscale;		/* the peer's window shift */
 	u8 rcv_wscale;		/* ours */
 	bool wscale_ok;		/* both sides sent the option */
-	bool fin_sent;		/* our FIN is at snd_nxt - 1 */
+	bool fin_queued;	/* our FIN is at write_seq - 1 */
 	bool fin_rcvd;		/* the peer's FIN was consumed */
+	bool nodelay;		/* TTP_NODELAY: no Nagle */
+	bool cork;		/* TTP_CORK: full segments only */
+
+	/*
+	 * The send queue is sk_write_queue: sent-but-unacknowledged
+	 * segments, then unsent ones from @send_head on, in sequence order.
+	 */
+	struct sk_buff *send_head;
+	/* The out-of-order queue: received beyond a hole, by sequence. */
+	struct sk_buff_head ooo_queue;
+
+	/* RTT estimation (RFC 6298), microseconds, fixed point */
+	u32 srtt_us;		/* SRTT << 3; 0: no sample yet */
+	u32 rttvar_us;		/* RTTVAR << 2 */
+	u32 min_rtt_us;
+	u32 rtt_seq;		/* the timed segment: its ACK is a sample */
+	u32 rtt_start_us;	/* when it went; 0: nothing timed (Karn) */
+	u32 rto_stamp_us;	/* when the last RTO retransmission went */
+
+	/* Congestion control (RFC 5681, 6582, 6928), bytes */
+	u32 cwnd;
+	u32 ssthresh;
+	u32 cwnd_acked;		/* bytes acked toward the next +MSS in CA */
+	u32 recover;		/* snd_max when recovery or loss began */
+	u32 prior_cwnd;		/* before the last RTO, for an undo */
+	u32 prior_ssthresh;
+	u8 ca_state;		/* TTP_CA_* */
+	u8 dupacks;
+	u8 quickack;		/* segments still to ACK at once */
+	bool ack_pending;	/* data received, ACK delayed */
 
 	/* Timers (stream_timer.c); each pending one holds a reference. */
-	struct timer_list rtx_timer;	/* SYN, SYN-ACK retransmission */
+	struct timer_list rtx_timer;	/* SYN, SYN-ACK, data retransmission */
 	struct timer_list wait_timer;	/* orphan FIN_WAIT_2, user timeout */
 	struct timer_list ka_timer;	/* SO_KEEPALIVE */
-	unsigned long rto;		/* jiffies */
+	struct timer_list probe_timer;	/* zero-window probes (persist) */
+	struct timer_list delack_timer;	/* delayed ACK */
+	unsigned long deferred;		/* TTP_DEFER_* bits */
+	unsigned long rto;		/* jiffies, backed off */
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
-	u8 retries;
-	u8 ka_probes;			/* unanswered keepalive probes */
-	u32 segs_in;			/* for TTP_INFO */
+	u8 retries;		/* RTO retransmissions without progress */
+	u8 probes;		/* unanswered zero-window probes */
+	u8 probe_backoff;	/* persist interval: rto << probe_backoff */
+	u8 ka_probes;		/* unanswered keepalive probes */
+
+	/* For TTP_INFO and /proc */
+	u32 segs_in;
 	u32 segs_out;
+	u32 total_retrans;	/* segments retransmitted */
+	u32 lost;		/* segments marked lost by RTOs */
+	u32 win_probes;		/* zero-window probes sent */
+	u64 bytes_sent;		/* payload transmitted, retransmissions too */
+	u64 bytes_retrans;
 
 	/* A listener: half-open and ready children, under qlock. */
 	spinlock_t qlock;
@@ -196,6 +275,8 @@ static inline struct ttp_stream_table *ttp_stream_table(const struct sock *sk)
 /*
  * What a segment's header said, parsed once by stream_in.c; skb->cb of
  * a received segment.  @off: bytes of a queued payload already read.
+ * On the send queue: @seq, @end_seq (with FIN) and @flags of the
+ * segment to build.
  */
 struct ttp_stream_cb {
 	u32 seq;
@@ -207,6 +288,9 @@ struct ttp_stream_cb {
 	u16 mss;		/* MSS option, 0: none */
 	s8 wscale;		/* window scale option, -1: none */
 	u8 flags;
+	/* A segment on the send queue: its last transmission. */
+	u32 tx_us;
+	u8 rtx;			/* times retransmitted */
 };
 
 #define TTP_STREAM_CB(skb) ((struct ttp_stream_cb *)(skb)->cb)
@@ -287,21 +371,59 @@ int ttp_stream_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* stream_out.c */
 u32 ttp_stream_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
-u16 ttp_stream_rcv_window(struct sock *sk);
 int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq);
-int ttp_stream_send_data(struct sock *sk, struct sk_buff *skb, u32 seq);
+int ttp_stream_send_seg(struct sock *sk, struct sk_buff *skb, u8 flags,
+			u32 seq);
 void ttp_stream_send_reset(struct net *net, struct sk_buff *in_skb);
 int ttp_stream_send_bare(struct net *net, const struct ttp_stream_tuple *k,
 			 u32 seq, u32 ack, u8 flags, u16 win, int oif);
 unsigned int ttp_stream_headroom(void);
 
+/* stream_send.c */
+int ttp_stream_sndbuf(const struct sock *sk);
+bool ttp_stream_memory_free(const struct sock *sk);
+int ttp_stream_queue_data(struct sock *sk, struct msghdr *msg, size_t len,
+			  bool *full);
+void ttp_stream_queue_fin(struct sock *sk);
+void ttp_stream_push(struct sock *sk, bool force);
+void ttp_stream_retransmit_head(struct sock *sk);
+void ttp_stream_probe(struct sock *sk);
+void ttp_stream_free_acked(struct sock *sk, u32 ack);
+void ttp_stream_send_purge(struct sock *sk);
+void ttp_stream_goback(struct sock *sk);
+void ttp_stream_undo_goback(struct sock *sk);
+u32 ttp_stream_now_us(void);
+
+/* stream_ack.c */
+void ttp_stream_cc_init(struct sock *sk);
+void ttp_stream_rtt_init(struct sock *sk);
+void ttp_stream_rtt_sample(struct sock *sk, u32 rtt_us);
+void ttp_stream_ack_handshake(struct sock *sk, const struct ttp_stream_cb *cb,
+			      bool syn);
+bool ttp_stream_ack(struct sock *sk, const struct ttp_stream_cb *cb);
+void ttp_stream_rto_fire(struct sock *sk);
+
+/* stream_rcv.c */
+int ttp_stream_rcvbuf(const struct sock *sk);
+u16 ttp_stream_rcv_window(struct sock *sk);
+bool ttp_stream_data(struct sock *sk, struct sk_buff *skb, bool *fin);
+void ttp_stream_ack_sent(struct sock *sk);
+void ttp_stream_ack_schedule(struct sock *sk, bool now);
+void ttp_stream_window_update(struct sock *sk);
+void ttp_stream_rcv_purge(struct sock *sk);
+void ttp_stream_set_owner_r(struct sk_buff *skb, struct sock *sk);
+
 /* stream_timer.c */
 void ttp_stream_timers_init(struct sock *sk);
 void ttp_stream_timers_stop(struct sock *sk);
 void ttp_stream_rtx_arm(struct sock *sk);
+void ttp_stream_rtx_reset(struct sock *sk);
 void ttp_stream_rtx_stop(struct sock *sk);
+void ttp_stream_probe_arm(struct sock *sk);
+void ttp_stream_delack_arm(struct sock *sk);
 void ttp_stream_wait_arm(struct sock *sk, unsigned int ms);
 void ttp_stream_keepalive(struct sock *sk, int on);
 void ttp_stream_soft_error(struct sock *sk, int err);
+void ttp_stream_release_cb(struct sock *sk);
 
 #endif /* _TTP_STREAM_H */

@@ -55,6 +55,8 @@ ttp_stream_fsm[TTP_NR_STATES][TTP_NR_EVENTS] = {
 	T(ESTABLISHED,	ABORT,		CLOSED,		RST | DEL),
 	T(ESTABLISHED,	RCV_FIN,	CLOSE_WAIT,	ACK),
 	T(ESTABLISHED,	RCV_RST,	CLOSED,		DEL),
+	/* retransmissions (or window probes) unanswered: ETIMEDOUT */
+	T(ESTABLISHED,	TIMEOUT,	CLOSED,		DEL),
 	/* active close */
 	T(FIN_WAIT_1,	RCV_ACK,	FIN_WAIT_2,	0),
 	/* simultaneous close */
@@ -78,8 +80,9 @@ ttp_stream_fsm[TTP_NR_STATES][TTP_NR_EVENTS] = {
 	T(TIME_WAIT,	TIMEOUT,	CLOSED,		DEL),
 	/* RFC 1337: an RST does not end TIME_WAIT early (no RCV_RST row) */
 	/*
-	 * The user timeout of RFC 9293 3.10.8, for orphans only: a closed
-	 * socket whose peer went silent is deleted after fin_timeout.
+	 * The user timeout of RFC 9293 3.10.8: a closed socket whose peer
+	 * went silent is deleted after fin_timeout, and any connection
+	 * after stream_retries2 unanswered retransmissions.
 	 */
 	T(FIN_WAIT_1,	TIMEOUT,	CLOSED,		DEL),
 	T(CLOSING,	TIMEOUT,	CLOSED,		DEL),
@@ -88,6 +91,7 @@ ttp_stream_fsm[TTP_NR_STATES][TTP_NR_EVENTS] = {
 	T(CLOSE_WAIT,	CLOSE,		LAST_ACK,	FIN),
 	T(CLOSE_WAIT,	ABORT,		CLOSED,		RST | DEL),
 	T(CLOSE_WAIT,	RCV_RST,	CLOSED,		DEL),
+	T(CLOSE_WAIT,	TIMEOUT,	CLOSED,		DEL),
 	T(LAST_ACK,	RCV_ACK,	CLOSED,		DEL),
 	T(LAST_ACK,	ABORT,		CLOSED,		RST | DEL),
 	T(LAST_ACK,	RCV_RST,	CLOSED,		DEL),

@@ -156,6 +156,10 @@ static void ttp_stream_syn_opts(struct sock *sk,
 	ss->irs = cb->seq;
 	ss->rcv_nxt = cb->seq + 1;
 	ss->rcv_adv = ss->rcv_nxt;
+	ss->rcv_wup = ss->rcv_nxt;
+	ss->copied_seq = ss->rcv_nxt;
+	ss->rcv_mss = 0;
+	ss->quickack = 16;
 	/* The window of a SYN is not scaled. */
 	WRITE_ONCE(ss->snd_wnd, cb->win);
 	ss->snd_wl1 = cb->seq;
@@ -283,8 +287,7 @@ static void ttp_stream_rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		ttp_stream_event(sk, TTP_EV_RCV_SYN);
 		return;
 	}
-	ss->snd_una = cb->ack;
-	ss->snd_wl2 = cb->ack;
+	ttp_stream_ack_handshake(sk, cb, true);
 	ttp_stream_rtx_stop(sk);
 	ttp_stream_event(sk, TTP_EV_RCV_SYNACK);
 	sk->sk_state_change(sk);
@@ -313,68 +316,6 @@ static bool ttp_stream_seq_ok(const struct ttp_stream_sock *ss,
 			       ss->rcv_nxt + wnd - 1);
 }
 
-/* RFC 9293 3.10.7.4, fifth: SND.UNA and the send window. */
-static void ttp_stream_ack_update(struct sock *sk,
-				  const struct ttp_stream_cb *cb)
-{
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	bool wake = false;
-
-	if (ttp_seq_after(cb->ack, ss->snd_una)) {
-		WRITE_ONCE(ss->snd_una, cb->ack);
-		wake = true;
-	}
-	if (ttp_seq_before(ss->snd_wl1, cb->seq) ||
-	    (ss->snd_wl1 == cb->seq && !ttp_seq_before(cb->ack, ss->snd_wl2))) {
-		WRITE_ONCE(ss->snd_wnd, (u32)cb->win << ss->snd_wscale);
-		ss->snd_wl1 = cb->seq;
-		ss->snd_wl2 = cb->ack;
-		wake = true;
-	}
-	if (wake)
-		sk->sk_write_space(sk);
-}
-
-/*
- * In-order payload goes to the receive queue.  On this version's
- * lossless cable nothing arrives out of order; what does is dropped and
- * the duplicate ACK tells the sender where we are.  Returns true when
- * the payload was taken.
- */
-static bool ttp_stream_data(struct sock *sk, struct sk_buff *skb)
-{
-	struct ttp_stream_cb *cb = TTP_STREAM_CB(skb);
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	u32 off, len = cb->len;
-
-	if (ttp_seq_after(cb->seq, ss->rcv_nxt))
-		return false;
-	off = ss->rcv_nxt - cb->seq;	/* already received */
-	if (off >= len)
-		return false;
-	len -= off;
-	/* Never more than we offered. */
-	len = min(len, ss->rcv_adv - ss->rcv_nxt);
-	if (!len)
-		return false;
-	/* The overlap with what we have may reach into paged data. */
-	if (!pskb_pull(skb, tcp_hdr(skb)->doff * 4 + off) ||
-	    pskb_trim(skb, len))
-		return false;
-	skb_orphan(skb);
-	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-	cb->off = 0;
-	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	WRITE_ONCE(ss->rcv_nxt, ss->rcv_nxt + len);
-	/* A FIN after a trimmed payload is not in order any more. */
-	if (len != cb->len - off)
-		cb->flags &= ~TTP_TH_FIN;
-	cb->end_seq = ss->rcv_nxt + !!(cb->flags & TTP_TH_FIN);
-	sk->sk_data_ready(sk);
-	return true;
-}
-
 static void ttp_stream_fin(struct sock *sk, bool fin_acked)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
@@ -393,7 +334,7 @@ static void ttp_stream_fin(struct sock *sk, bool fin_acked)
 /* Our FIN, if we sent one, is acknowledged by @ack. */
 static bool ttp_stream_fin_acked(const struct ttp_stream_sock *ss, u32 ack)
 {
-	return ss->fin_sent && ack == ss->snd_nxt;
+	return ss->fin_queued && ack == ss->write_seq;
 }
 
 static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
@@ -441,19 +382,15 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 			return false;
 		}
 		ttp_stream_rtx_stop(sk);
-		ss->snd_wl1 = cb->seq - 1;	/* take this window */
-		ttp_stream_ack_update(sk, cb);
+		ttp_stream_ack_handshake(sk, cb, false);
 		ttp_stream_event(sk, TTP_EV_RCV_ACK);
 		if (ss->parent)
 			ttp_stream_child_ready(sk);
 		sk->sk_state_change(sk);
-	} else {
-		if (ttp_seq_after(cb->ack, ss->snd_nxt)) {
-			/* RFC 9293: an ACK of what we never sent. */
-			ttp_stream_ack_now(sk);
-			return false;
-		}
-		ttp_stream_ack_update(sk, cb);
+	} else if (!ttp_stream_ack(sk, cb)) {
+		/* RFC 9293: an ACK of what we never sent. */
+		ttp_stream_ack_now(sk);
+		return false;
 	}
 	fin_acked = ttp_stream_fin_acked(ss, cb->ack);
 	switch (sk->sk_state) {
@@ -474,33 +411,29 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 	}
 	/* seventh: payload, in ESTABLISHED, FIN_WAIT_1 and FIN_WAIT_2 */
 	if (cb->len) {
-		switch (sk->sk_state) {
-		case TTP_ESTABLISHED:
-		case TTP_FIN_WAIT_1:
-		case TTP_FIN_WAIT_2:
-			break;
-		default:
+		if (!ttp_stream_receives(sk->sk_state))
 			return false;
-		}
 		if (sock_flag(sk, SOCK_DEAD)) {
 			/* Data for a closed socket: abort, as Linux does. */
 			ttp_stream_event(sk, TTP_EV_ABORT);
 			return false;
 		}
-		queued = ttp_stream_data(sk, skb);
-		if (!queued) {
-			ttp_stream_ack_now(sk);
-			return false;
-		}
+		queued = ttp_stream_data(sk, skb, &fin_in_order);
+		/* A retransmitted FIN behind data we have already. */
+		if (!queued)
+			fin_in_order = (cb->flags & TTP_TH_FIN) &&
+				       cb->seq + cb->len == ss->rcv_nxt;
+	} else {
+		fin_in_order = (cb->flags & TTP_TH_FIN) &&
+			       cb->seq == ss->rcv_nxt;
 	}
 	/* eighth: FIN, when it is the next thing we expect */
-	fin_in_order = (cb->flags & TTP_TH_FIN) &&
-		       cb->end_seq == ss->rcv_nxt + 1;
 	if (fin_in_order && !ss->fin_rcvd) {
 		ttp_stream_fin(sk, fin_acked);
 		return queued;
 	}
-	if (queued)
+	/* What we could not take: tell the peer where we are. */
+	if (cb->len && !queued)
 		ttp_stream_ack_now(sk);
 	return queued;
 }

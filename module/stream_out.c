@@ -65,30 +65,6 @@ u32 ttp_stream_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 	return hash + (u32)(ktime_get_real_ns() >> 6);
 }
 
-/*
- * The receive window we advertise: half the free receive buffer (the
- * other half pays for the skb overhead of what arrives, as Linux's
- * tcp_adv_win_scale=1 did), never shrinking what we already offered
- * (RFC 9293 3.8.6.2.2), in units of our window scale.
- */
-u16 ttp_stream_rcv_window(struct sock *sk)
-{
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int space = READ_ONCE(sk->sk_rcvbuf) - sk_rmem_alloc_get(sk);
-	u32 win = space > 0 ? space / 2 : 0;
-	u32 max = 65535U << ss->rcv_wscale;
-
-	if (ttp_seq_after(ss->rcv_adv, ss->rcv_nxt + win))
-		win = ss->rcv_adv - ss->rcv_nxt;
-	win = min(win, max);
-	/* A window we cannot express exactly is rounded up: no shrinking */
-	win = ALIGN(win, 1U << ss->rcv_wscale);
-	win = min(win, max);
-	WRITE_ONCE(ss->rcv_wnd, win);
-	ss->rcv_adv = ss->rcv_nxt + win;
-	return win >> ss->rcv_wscale;
-}
-
 static void ttp_stream_put_syn_opts(u8 *p, const struct ttp_stream_seg *seg)
 {
 	*p++ = TTP_OPT_MSS;
@@ -175,6 +151,8 @@ static void ttp_stream_seg_init(struct sock *sk, struct ttp_stream_seg *seg,
 	} else if (!(flags & TTP_TH_RST)) {
 		seg->win = ttp_stream_rcv_window(sk);
 	}
+	if (flags & TTP_TH_ACK)
+		ttp_stream_ack_sent(sk);
 }
 
 static int ttp_stream_route(struct sock *sk, struct ttp_route *r)
@@ -236,12 +214,14 @@ int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 }
 
 /**
- * ttp_stream_send_data - send @skb's payload at @seq with ACK|PSH
+ * ttp_stream_send_seg - send @skb's payload as a segment of @sk
  * @sk: socket, locked
  * @skb: payload, headroom of ttp_stream_headroom(); consumed
+ * @flags: TTP_TH_* (ACK, maybe PSH, FIN)
  * @seq: sequence number of its first byte
  */
-int ttp_stream_send_data(struct sock *sk, struct sk_buff *skb, u32 seq)
+int ttp_stream_send_seg(struct sock *sk, struct sk_buff *skb, u8 flags,
+			u32 seq)
 {
 	struct ttp_stream_seg seg;
 	struct ttp_route r;
@@ -254,7 +234,7 @@ int ttp_stream_send_data(struct sock *sk, struct sk_buff *skb, u32 seq)
 	}
 	WRITE_ONCE(ttp_stream_sk(sk)->segs_out,
 		   ttp_stream_sk(sk)->segs_out + 1);
-	ttp_stream_seg_init(sk, &seg, TTP_TH_ACK | TTP_TH_PSH, seq);
+	ttp_stream_seg_init(sk, &seg, flags, seq);
 	err = ttp_stream_xmit(sock_net(sk), skb, &seg, &r);
 	ttp_route_put(&r);
 	return err;

@@ -348,11 +348,16 @@ static void ttp_stream_seq_sock(struct seq_file *seq, struct sock *sk)
 {
 	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	__be32 saddr = READ_ONCE(ss->saddr), daddr = READ_ONCE(ss->daddr);
+	int state = READ_ONCE(sk->sk_state), sendq = 0, recvq = 0;
 	char local[24], remote[24];
 	const char *timer = "-";
 
 	if (timer_pending(&ss->rtx_timer))
 		timer = "rtx";
+	else if (timer_pending(&ss->probe_timer))
+		timer = "persist";
+	else if (timer_pending(&ss->delack_timer))
+		timer = "delack";
 	else if (timer_pending(&ss->wait_timer))
 		timer = "fin2";
 	else if (timer_pending(&ss->ka_timer))
@@ -360,12 +365,20 @@ static void ttp_stream_seq_sock(struct seq_file *seq, struct sock *sk)
 	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ss->num));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
 		 ntohs(READ_ONCE(ss->dport)));
-	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8u %8u %6s %6u %7u %-5s %7d %5u %lu\n",
-		   "strm", local, remote,
-		   ttp_stream_state_name(READ_ONCE(sk->sk_state)),
-		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
-		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),
-		   READ_ONCE(ss->snd_wnd), READ_ONCE(ss->rcv_wnd), "-",
+	/*
+	 * As /proc/net/tcp: SendQ is what the peer has not acknowledged
+	 * yet, RecvQ what the reader has not read yet, in bytes.
+	 */
+	if (state != TTP_LISTEN && state != TTP_CLOSED) {
+		sendq = READ_ONCE(ss->write_seq) - READ_ONCE(ss->snd_una);
+		recvq = READ_ONCE(ss->rcv_nxt) - READ_ONCE(ss->copied_seq) -
+			READ_ONCE(ss->fin_rcvd);
+	}
+	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8u %8u %8u %6u %7u %-5s %7d %5u %lu\n",
+		   "strm", local, remote, ttp_stream_state_name(state),
+		   sendq, recvq, ttp_stream_sndbuf(sk), ttp_stream_rcvbuf(sk),
+		   READ_ONCE(ss->snd_wnd), READ_ONCE(ss->rcv_wnd),
+		   READ_ONCE(ss->cwnd),
 		   jiffies_to_msecs(READ_ONCE(ss->rto)),
 		   READ_ONCE(ss->retries), timer,
 		   atomic_read(&sk->sk_drops),

@@ -2,10 +2,16 @@
 /*
  * Stream timers.
  *
- * rtx_timer: SYN and SYN-ACK retransmission.  The first comes after
- *   stream_rto_init_ms; each next one after twice the last (exponential
- *   backoff, RFC 6298 5.5); after stream_syn_retries (SYN) or
- *   stream_synack_retries (SYN-ACK) the attempt fails, ETIMEDOUT.
+ * rtx_timer: in SYN_SENT and SYN_RECEIVED, SYN and SYN-ACK
+ *   retransmission: the first after stream_rto_init_ms, each next one
+ *   after twice the last; after stream_syn_retries (SYN) or
+ *   stream_synack_retries (SYN-ACK) the attempt fails, ETIMEDOUT.  Once
+ *   synchronized, the data retransmission timer of RFC 6298
+ *   (stream_ack.c: ttp_stream_rto_fire()).
+ * probe_timer: the persist timer.  The peer's window is zero and
+ *   nothing is in flight: probe it after the RTO, then after twice as
+ *   long each time (stream_send.c: ttp_stream_probe()).
+ * delack_timer: an ACK held back for stream_delack_ms (stream_rcv.c).
  * wait_timer: for an orphan (a closed socket still closing) the
  *   FIN_WAIT_2 timeout, stream_fin_timeout_ms, which also bounds
  *   FIN_WAIT_1, CLOSING and LAST_ACK as RFC 9293's user timeout.  (2MSL
@@ -16,9 +22,11 @@
  *   stream_keepalive_intvl_ms another, and after stream_keepalive_probes
  *   unanswered ones the connection is reset with ETIMEDOUT.
  *
- * A pending timer holds a socket reference (sk_reset_timer()).  When the
- * socket is owned by a system call the handler tries again shortly, as
- * TCP's do: the state is only changed under the socket lock.
+ * A pending timer holds a socket reference (sk_reset_timer()).  The
+ * state is only changed under the socket lock: when a system call owns
+ * the socket, the rtx, probe and delack handlers leave their work to
+ * release_sock() (ttp_stream_release_cb(), as TCP's tcp_release_cb());
+ * the rarer keepalive and wait timers simply try again shortly.
  */
 #include "stats.h"
 #include "stream.h"
@@ -35,7 +43,7 @@ static unsigned int ttp_stream_syn_retries(const struct sock *sk)
 		READ_ONCE(cfg->stream_synack_retries);
 }
 
-static void ttp_stream_rtx_fire(struct sock *sk)
+static void ttp_stream_syn_rtx_fire(struct sock *sk)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	u8 flags;
@@ -64,23 +72,92 @@ static void ttp_stream_rtx_fire(struct sock *sk)
 	}
 	WRITE_ONCE(ss->retries, ss->retries + 1);
 	WRITE_ONCE(ss->rto, min(ss->rto * 2, (unsigned long)TTP_STREAM_RTO_MAX));
+	ss->rtt_start_us = 0;		/* Karn: no sample from a resent SYN */
 	ttp_stream_send_ctl(sk, flags, ss->iss);
 	sk_reset_timer(sk, &ss->rtx_timer, jiffies + ss->rto);
+}
+
+static void ttp_stream_rtx_fire(struct sock *sk)
+{
+	switch (sk->sk_state) {
+	case TTP_SYN_SENT:
+	case TTP_SYN_RECEIVED:
+		ttp_stream_syn_rtx_fire(sk);
+		break;
+	case TTP_CLOSED:
+	case TTP_LISTEN:
+	case TTP_TIME_WAIT:
+		break;
+	default:
+		ttp_stream_rto_fire(sk);
+	}
+}
+
+static void ttp_stream_delack_fire(struct sock *sk)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	if (!ss->ack_pending || sk->sk_state == TTP_CLOSED)
+		return;
+	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_DELAYED_ACKS);
+	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_nxt);
+}
+
+/*
+ * The handlers of the rtx, probe and delack timers: run now, or leave
+ * @bit for release_sock() when a system call owns the socket.
+ */
+static void ttp_stream_timer_run(struct ttp_stream_sock *ss, int bit,
+				 void (*fire)(struct sock *sk))
+{
+	struct sock *sk = &ss->sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		set_bit(bit, &ss->deferred);
+	else
+		fire(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
 }
 
 static void ttp_stream_rtx_timer(struct timer_list *t)
 {
 	struct ttp_stream_sock *ss = from_timer(ss, t, rtx_timer);
-	struct sock *sk = &ss->sk;
 
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &ss->rtx_timer,
-			       jiffies + TTP_STREAM_BUSY_RETRY);
-	else
+	ttp_stream_timer_run(ss, TTP_DEFER_RTX, ttp_stream_rtx_fire);
+}
+
+static void ttp_stream_probe_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, probe_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_PROBE, ttp_stream_probe);
+}
+
+static void ttp_stream_delack_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, delack_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_DELACK, ttp_stream_delack_fire);
+}
+
+/**
+ * ttp_stream_release_cb - release_sock(): timer work deferred meanwhile
+ * @sk: socket, still owned, its spinlock held, BHs off
+ */
+void ttp_stream_release_cb(struct sock *sk)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	if (!READ_ONCE(ss->deferred))
+		return;
+	if (test_and_clear_bit(TTP_DEFER_RTX, &ss->deferred))
 		ttp_stream_rtx_fire(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	if (test_and_clear_bit(TTP_DEFER_PROBE, &ss->deferred))
+		ttp_stream_probe(sk);
+	if (test_and_clear_bit(TTP_DEFER_DELACK, &ss->deferred))
+		ttp_stream_delack_fire(sk);
 }
 
 static void ttp_stream_wait_timer(struct timer_list *t)
@@ -185,9 +262,38 @@ void ttp_stream_rtx_arm(struct sock *sk)
 	sk_reset_timer(sk, &ss->rtx_timer, jiffies + ss->rto);
 }
 
+/* (Re)start the retransmission timer with the current RTO. */
+void ttp_stream_rtx_reset(struct sock *sk)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	sk_reset_timer(sk, &ss->rtx_timer, jiffies + READ_ONCE(ss->rto));
+}
+
 void ttp_stream_rtx_stop(struct sock *sk)
 {
 	sk_stop_timer(sk, &ttp_stream_sk(sk)->rtx_timer);
+}
+
+/* The persist timer: the RTO, doubled for each probe already sent. */
+void ttp_stream_probe_arm(struct sock *sk)
+{
+	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	unsigned long max = msecs_to_jiffies(READ_ONCE(cfg->stream_rto_max_ms));
+	unsigned long when = ss->rto << min_t(u8, ss->probe_backoff, 16);
+
+	if (when > max || when < ss->rto)
+		when = max;
+	sk_reset_timer(sk, &ss->probe_timer, jiffies + when);
+}
+
+void ttp_stream_delack_arm(struct sock *sk)
+{
+	int ms = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_delack_ms);
+
+	sk_reset_timer(sk, &ttp_stream_sk(sk)->delack_timer,
+		       jiffies + max_t(unsigned long, msecs_to_jiffies(ms), 1));
 }
 
 void ttp_stream_wait_arm(struct sock *sk, unsigned int ms)
@@ -203,6 +309,8 @@ void ttp_stream_timers_init(struct sock *sk)
 	timer_setup(&ss->rtx_timer, ttp_stream_rtx_timer, 0);
 	timer_setup(&ss->wait_timer, ttp_stream_wait_timer, 0);
 	timer_setup(&ss->ka_timer, ttp_stream_ka_timer, 0);
+	timer_setup(&ss->probe_timer, ttp_stream_probe_timer, 0);
+	timer_setup(&ss->delack_timer, ttp_stream_delack_timer, 0);
 }
 
 /*
@@ -216,6 +324,9 @@ void ttp_stream_timers_stop(struct sock *sk)
 	sk_stop_timer(sk, &ss->rtx_timer);
 	sk_stop_timer(sk, &ss->wait_timer);
 	sk_stop_timer(sk, &ss->ka_timer);
+	sk_stop_timer(sk, &ss->probe_timer);
+	sk_stop_timer(sk, &ss->delack_timer);
+	/* A deferred bit left over finds the state changed: harmless. */
 }
 
 /**

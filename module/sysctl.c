@@ -35,6 +35,13 @@ static const struct ttp_net_cfg ttp_sysctl_defaults = {
 	.stream_keepalive_time_ms = 7200000,
 	.stream_keepalive_intvl_ms = 75000,
 	.stream_keepalive_probes = 9,
+	.stream_rto_min_ms	= 200,
+	.stream_rto_max_ms	= 120000,
+	.stream_retries2	= 15,
+	.stream_delack_ms	= 40,
+	.stream_rmem		= { 4096, 262144, 6291456 },
+	.stream_wmem		= { 4096, 262144, 4194304 },
+	.stream_mem_max_kb	= 262144,
 };
 
 static int ttp_sysctl_port_range(TTP_CTL_CONST struct ctl_table *table,
@@ -57,6 +64,29 @@ static int ttp_sysctl_port_range(TTP_CTL_CONST struct ctl_table *table,
 	return 0;
 }
 
+/*
+ * stream_rmem, stream_wmem: "min default max" bytes, as tcp_rmem; each
+ * within extra1..extra2 and in order.
+ */
+static int ttp_sysctl_mem3(TTP_CTL_CONST struct ctl_table *table, int write,
+			   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *mem = table->data;
+	int val[3] = { READ_ONCE(mem[0]), READ_ONCE(mem[1]), READ_ONCE(mem[2]) };
+	struct ctl_table tmp = *table;
+	int err, i;
+
+	tmp.data = val;
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (val[0] > val[1] || val[1] > val[2])
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		WRITE_ONCE(mem[i], val[i]);
+	return 0;
+}
+
 static int ttp_sysctl_int_10 = 10, ttp_sysctl_int_16 = 16;
 static int ttp_sysctl_int_100 = 100, ttp_sysctl_int_255 = 255;
 static int ttp_sysctl_int_1000 = 1000, ttp_sysctl_int_60000 = 60000;
@@ -65,6 +95,19 @@ static int ttp_sysctl_int_hour_ms = 3600 * 1000;
 static int ttp_sysctl_int_20 = 20, ttp_sysctl_int_600000 = 600000;
 static int ttp_sysctl_int_day_ms = 86400 * 1000;
 static int ttp_sysctl_int_127 = 127, ttp_sysctl_int_1m = 1048576;
+static int ttp_sysctl_int_500 = 500;
+static int ttp_sysctl_int_2048 = 2048, ttp_sysctl_int_64m = 64 << 20;
+static int ttp_sysctl_int_1024 = 1024, ttp_sysctl_int_16m_kb = 16 << 20;
+
+#define TTP_SYSCTL_MEM3(name, field) {					\
+	.procname	= name,						\
+	.data		= (void *)&ttp_sysctl_defaults.field,		\
+	.maxlen		= 3 * sizeof(int),				\
+	.mode		= 0644,						\
+	.proc_handler	= ttp_sysctl_mem3,				\
+	.extra1		= &ttp_sysctl_int_2048,				\
+	.extra2		= &ttp_sysctl_int_64m,				\
+}
 
 #define TTP_SYSCTL_INT(name, field, min, max) {			\
 	.procname	= name,						\
@@ -126,6 +169,18 @@ static const struct ctl_table ttp_sysctl_ns_template[] = {
 		       &ttp_sysctl_int_100, &ttp_sysctl_int_hour_ms),
 	TTP_SYSCTL_INT("stream_keepalive_probes", stream_keepalive_probes,
 		       SYSCTL_ONE, &ttp_sysctl_int_127),
+	TTP_SYSCTL_INT("stream_rto_min_ms", stream_rto_min_ms,
+		       SYSCTL_ONE, &ttp_sysctl_int_60000),
+	TTP_SYSCTL_INT("stream_rto_max_ms", stream_rto_max_ms,
+		       &ttp_sysctl_int_100, &ttp_sysctl_int_600000),
+	TTP_SYSCTL_INT("stream_retries2", stream_retries2, SYSCTL_ONE,
+		       &ttp_sysctl_int_127),
+	TTP_SYSCTL_INT("stream_delack_ms", stream_delack_ms, SYSCTL_ZERO,
+		       &ttp_sysctl_int_500),
+	TTP_SYSCTL_MEM3("stream_rmem", stream_rmem),
+	TTP_SYSCTL_MEM3("stream_wmem", stream_wmem),
+	TTP_SYSCTL_INT("stream_mem_max_kb", stream_mem_max_kb,
+		       &ttp_sysctl_int_1024, &ttp_sysctl_int_16m_kb),
 	{ }
 };
 

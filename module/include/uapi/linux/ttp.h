@@ -42,12 +42,21 @@ struct sockaddr_ttp {
 };
 
 /*
- * Socket options of stream sockets: getsockopt(fd, SOL_TTP, TTP_INFO, ...).
- * Like SOL_TCP's, the level is only read by the family that owns the
- * socket, so the number cannot clash with another family's.
+ * Socket options of stream sockets, level SOL_TTP.  Like SOL_TCP's, the
+ * level is only read by the family that owns the socket, so the number
+ * cannot clash with another family's.  The option numbers are TCP's.
  */
 #define SOL_TTP		299
-#define TTP_INFO	11	/* struct ttp_info, like TCP_INFO */
+#define TTP_NODELAY	1	/* int: 1 turns Nagle's algorithm off */
+#define TTP_CORK	3	/* int: 1 sends full segments only */
+#define TTP_INFO	11	/* struct ttp_info, like TCP_INFO (get only) */
+
+/* ttpi_ca_state: the congestion-control state */
+enum {
+	TTPI_CA_OPEN,		/* slow start or congestion avoidance */
+	TTPI_CA_RECOVERY,	/* fast recovery (NewReno) */
+	TTPI_CA_LOSS,		/* after a retransmission timeout */
+};
 
 /* ttpi_state: the RFC 9293 states, numbered as the kernel's TCP_* ones. */
 enum {
@@ -76,6 +85,8 @@ enum {
 	TTPI_TIMER_RTX,		/* SYN or SYN-ACK retransmission */
 	TTPI_TIMER_FIN_WAIT_2,	/* orphan FIN_WAIT_2 / user timeout */
 	TTPI_TIMER_KEEPALIVE,
+	TTPI_TIMER_PERSIST,	/* zero-window probe */
+	TTPI_TIMER_DELACK,	/* delayed ACK */
 };
 
 /*
@@ -91,7 +102,7 @@ struct ttp_info {
 	__u8	ttpi_snd_wscale;	/* the peer's shift */
 	__u8	ttpi_rcv_wscale;	/* ours */
 	__u8	ttpi_timer;		/* TTPI_TIMER_* */
-	__u8	ttpi_retransmits;	/* of the pending SYN/SYN-ACK/probe */
+	__u8	ttpi_retransmits;	/* RTOs in a row (SYN, SYN-ACK, data) */
 	__u8	ttpi_keepalive_probes;	/* unanswered so far */
 	__u8	ttpi_pad;
 
@@ -123,6 +134,25 @@ struct ttp_info {
 	__u64	ttpi_segs_out;
 	__u64	ttpi_bytes_received;	/* payload, acknowledged by us */
 	__u64	ttpi_bytes_acked;	/* payload, acknowledged by the peer */
+
+	/* The data path (appended: older programs read a prefix) */
+	__u32	ttpi_rtt_us;		/* smoothed RTT (SRTT) */
+	__u32	ttpi_rttvar_us;		/* RTTVAR */
+	__u32	ttpi_min_rtt_us;	/* smallest sample; 0: none yet */
+	__u32	ttpi_snd_cwnd;		/* congestion window, bytes */
+	__u32	ttpi_snd_ssthresh;	/* slow-start threshold, bytes */
+	__u8	ttpi_ca_state;		/* TTPI_CA_* */
+	__u8	ttpi_dupacks;		/* duplicate ACKs in a row */
+	__u8	ttpi_backoff;		/* RTO doublings now in effect */
+	__u8	ttpi_probes;		/* unanswered zero-window probes */
+	__u32	ttpi_unacked;		/* segments sent, not yet acked */
+	__u32	ttpi_lost;		/* segments an RTO declared lost */
+	__u32	ttpi_total_retrans;	/* segments retransmitted */
+	__u32	ttpi_win_probes;	/* zero-window probes sent */
+	__u32	ttpi_notsent_bytes;	/* queued, never sent */
+	__u32	ttpi_ooo_bytes;		/* received beyond a hole */
+	__u64	ttpi_bytes_sent;	/* payload sent, retransmissions too */
+	__u64	ttpi_bytes_retrans;	/* payload retransmitted */
 };
 
 #endif /* _UAPI_LINUX_TTP_H */
