@@ -7,6 +7,7 @@
 #   make demo          boot the VM and show TTP at work (README)
 #   make test          build, boot the VM, run every selftest (T=NAME: one)
 #   make bench         TTP against Linux on the same cable, as ratios (VM)
+#   make soak          hundreds of MB to and from Linux TCP, SHA-256 compared (VM)
 #   make check         checkpatch --strict, sparse and W=1 builds on 6.1 and 6.12
 #   make clean
 #
@@ -19,7 +20,7 @@ KDIR ?= $(shell $(TOP)/scripts/kdir)
 KERNEL ?= 6.1
 T ?=
 
-.PHONY: all modules tools clean check test demo bench deps help
+.PHONY: all modules tools clean check test demo bench soak deps help
 
 all: modules
 
@@ -62,5 +63,8 @@ demo:
 bench:
 	$(TOP)/scripts/bench --kernel $(KERNEL)
 
+soak:
+	$(TOP)/scripts/soak --kernel $(KERNEL)
+
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'

@@ -77,7 +77,11 @@ NETEM=(loss 5% delay 20ms 5ms reorder 25% duplicate 1% corrupt 0.1%)
 CORRUPT=(corrupt 5%)
 # No progress for W seconds fails a transfer (ttpcat -w, the agent's
 # socket timeouts); tmo SIZE: the bound of a whole transfer of SIZE bytes.
-W=$((20 * TTP_TIME_SCALE))
+# W leaves room for RTO backoff: without timestamps or SACK (TTP offers
+# neither), Karn's rule keeps Linux's backed-off RTO through a chain of
+# losses (seen: 0.2 s doubling to 27 s against a receiver without an
+# out-of-order queue).
+W=$((30 * TTP_TIME_SCALE))
 tmo() { echo $(((30 + $1 / 20000) * TTP_TIME_SCALE)); }
 
 plan 20
@@ -466,6 +470,7 @@ check_eq "both captures complete: tcpdump dropped nothing (T, X)" \
 # malformed, zero window.  awk then counts per direction and checks every
 # TTP segment against the newest right edge (ACK + window) Linux had
 # advertised on that connection when it was sent.
+t0=$(_now_ms)
 mergecap -w "$TMPD/all.pcap" "$TMPD/capt.pcap" "$TMPD/capl.pcap" 2>"$TMPD/merge.err"
 tshark -r "$TMPD/all.pcap" -n -d ethertype==0x88b5,ip \
 	-o tcp.check_checksum:TRUE -o tcp.relative_sequence_numbers:TRUE \
@@ -506,6 +511,7 @@ awk -F, -v ta=$TA -v xa=$XA -v snap="$SNAPLEN" '
 		for (k in zt) printf "zero_ttp %s %d\n", k, zt[k]
 	}' "$TMPD/all.csv" >"$TMPD/analysis"
 diag "$(cat "$TMPD/analysis")"
+diag "mergecap, tshark, awk: $(($(_now_ms) - t0)) ms"
 if [ -n "${BULK_SAVE:-}" ]; then
 	mkdir -p "$BULK_SAVE" &&
 		cp "$TMPD/all.pcap" "$TMPD/all.csv" "$TMPD/analysis" "$BULK_SAVE/"
