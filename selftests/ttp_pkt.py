@@ -442,6 +442,44 @@ def sockaddr(addr, port):
 
 SOCKOPTS = {"SO_LINGER": 13, "SO_RCVBUF": 8, "SO_SNDBUF": 7,
             "SO_REUSEADDR": 2, "SO_ERROR": 4, "SO_KEEPALIVE": 9}
+# Stream options, level SOL_TTP (module/include/uapi/linux/ttp.h)
+SOL_TTP = 299
+TTP_SOCKOPTS = {"TTP_NODELAY": 1, "TTP_CORK": 3}
+TTP_INFO = 11
+
+
+def sockopt(name):
+    """an option's (level, number)"""
+    if name in TTP_SOCKOPTS:
+        return SOL_TTP, TTP_SOCKOPTS[name]
+    if name in SOCKOPTS:
+        return SOL_SOCKET, SOCKOPTS[name]
+    raise ScriptError("unknown socket option %s" % name)
+
+
+class TtpInfo(ctypes.Structure):
+    """struct ttp_info, field names without their ttpi_ prefix"""
+    _fields_ = [(n, t) for t, names in (
+        (ctypes.c_uint8, "state options snd_wscale rcv_wscale timer "
+                         "retransmits keepalive_probes pad"),
+        (ctypes.c_uint32, "rto_ms timer_ms snd_mss rcv_mss iss snd_una "
+                          "snd_nxt snd_wnd irs rcv_nxt rcv_wnd sndbuf rcvbuf "
+                          "send_queue recv_queue keepalive_time_ms "
+                          "keepalive_intvl_ms keepalive_cnt fin_timeout_ms "
+                          "time_wait_ms"),
+        (ctypes.c_uint64, "segs_in segs_out bytes_received bytes_acked"),
+        (ctypes.c_uint32, "rtt_us rttvar_us min_rtt_us snd_cwnd "
+                          "snd_ssthresh"),
+        (ctypes.c_uint8, "ca_state dupacks backoff probes"),
+        (ctypes.c_uint32, "unacked lost total_retrans win_probes "
+                          "notsent_bytes ooo_bytes"),
+        (ctypes.c_uint64, "bytes_sent bytes_retrans"),
+    ) for n in names.split()]
+
+
+# ttp_info fields that are sequence numbers: shown relative, as in segments
+INFO_SEQ_OURS = ("snd_una", "snd_nxt")     # relative to TTP's ISN
+INFO_SEQ_THEIRS = ("rcv_nxt",)             # relative to the peer's
 
 
 # ---- a script ---------------------------------------------------------------
@@ -521,6 +559,8 @@ class Run:
             self.check_stats(body.split()[1:])
         elif word == "sysctl":
             self.sysctl(body.split()[1:])
+        elif word == "info" and "(" not in body:
+            self.info(body.split()[1:])
         elif word == "isn":
             self.our_isn = int(body.split()[1], 0) & 0xFFFFFFFF
         else:
@@ -765,6 +805,40 @@ class Run:
         self.snap = stats()
         self.say("stats " + " ".join(words))
 
+    def info(self, words):
+        """info SOCK FIELD=VALUE ... [within T]: TTP_INFO of a socket"""
+        if not words:
+            raise ScriptError("'info SOCK FIELD=VALUE ... [within T]'")
+        fd = self.fd(words[0])
+        want = {}
+        names = [f[0] for f in TtpInfo._fields_]
+        for w in words[1:]:
+            if w == "within":
+                break
+            m = re.match(r"^(\w+)=(\d+)$", w)
+            if not m or m.group(1) not in names:
+                raise ScriptError("'info SOCK FIELD=VALUE': %r (fields: %s)"
+                                  % (w, " ".join(names)))
+            want[m.group(1)] = int(m.group(2))
+
+        def check(_):
+            ti = TtpInfo()
+            n = ctypes.c_uint(ctypes.sizeof(ti))
+            if libc.getsockopt(fd, SOL_TTP, TTP_INFO, ctypes.byref(ti),
+                               ctypes.byref(n)):
+                raise oserr("getsockopt(TTP_INFO)")
+            got = {}
+            for k in want:
+                v = getattr(ti, k)
+                if k in INFO_SEQ_OURS:
+                    v = (v - ti.iss) & 0xFFFFFFFF
+                elif k in INFO_SEQ_THEIRS:
+                    v = (v - ti.irs) & 0xFFFFFFFF
+                got[k] = v
+            return got == want, " ".join("%s=%d" % kv for kv in got.items())
+        self.poll(words[1:], "info %s" % words[0], check)
+        self.say("info " + " ".join(words))
+
     def sysctl(self, words):
         for w in words:
             k, v = w.split("=", 1)
@@ -905,18 +979,18 @@ class Run:
         return 0
 
     def sys_setsockopt(self, args, want_err):
-        opt = SOCKOPTS[args[1]]
+        level, opt = sockopt(args[1])
         vals = [int(a, 0) for a in args[2:]]
         b = struct.pack("=%di" % len(vals), *vals)
-        if libc.setsockopt(self.fd(args[0]), SOL_SOCKET, opt, b, len(b)):
+        if libc.setsockopt(self.fd(args[0]), level, opt, b, len(b)):
             raise oserr("setsockopt")
         return 0
 
     def sys_getsockopt(self, args, want_err):
-        opt = SOCKOPTS[args[1]]
+        level, opt = sockopt(args[1])
         b = ctypes.create_string_buffer(8)
         n = ctypes.c_uint(4)
-        if libc.getsockopt(self.fd(args[0]), SOL_SOCKET, opt, b,
+        if libc.getsockopt(self.fd(args[0]), level, opt, b,
                            ctypes.byref(n)):
             raise oserr("getsockopt")
         v = struct.unpack("=i", b.raw[:4])[0]
