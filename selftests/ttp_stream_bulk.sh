@@ -129,8 +129,11 @@ def c_serve(name, port, rcvbuf):    # a listener; rcvbuf > 0: SO_RCVBUF
     return "ok"
 
 def c_recvfile(lname, secs, total, rate):
-    """Accept one connection on listener lname, read it to EOF (at most
-    rate bytes/s if rate > 0), close.  Prints "LEN SHA256"."""
+    """Accept one connection on listener lname, read it to EOF, close.
+    rate > 0: a slow reader, one recv() of at most rate/10 bytes every
+    100 ms, so at most rate bytes/s and never more than the receive
+    buffer held per 100 ms (it fills while we sleep: zero windows even
+    when rate is more than the path can do).  Prints "LEN SHA256"."""
     l = tcp.pop(lname)
     end = time.monotonic() + float(total)
     try:
@@ -139,8 +142,8 @@ def c_recvfile(lname, secs, total, rate):
     finally:
         l.close()
     rate = int(rate)
-    chunk = max(rate // 20, 1) if rate else 1 << 16
-    h, n, t0 = hashlib.sha256(), 0, time.monotonic()
+    chunk = max(rate // 10, 1) if rate else 1 << 16
+    h, n, due = hashlib.sha256(), 0, time.monotonic()
     try:
         s.settimeout(float(secs))
         while True:
@@ -152,9 +155,9 @@ def c_recvfile(lname, secs, total, rate):
             h.update(b)
             n += len(b)
             if rate:
-                ahead = t0 + n / rate - time.monotonic()
-                if ahead > 0:
-                    time.sleep(ahead)
+                due += 0.1
+                if due > time.monotonic():
+                    time.sleep(due - time.monotonic())
     finally:
         s.close()
     return "%d %s" % (n, h.hexdigest())
@@ -437,7 +440,8 @@ check "netem off on both ends" netem off
 
 # --- 4. slow readers: zero windows -------------------------------------------
 
-# Linux: SO_RCVBUF 4096 (8 KB), read at 64 KB/s; TTP: -B 8192 (16 KB).
+# Linux: SO_RCVBUF 4096 (8 KB), one read every 100 ms, at most SLOW_RATE;
+# TTP: ttpcat -B 8192 (16 KB), reading at most SLOW_RATE (-R).
 t2x "slow Linux reader: $(mb "$SLOW_SIZE") TTP -> Linux at $((SLOW_RATE >> 10)) KB/s" \
 	"$SLOW_SIZE" 6401 "$TMPD/$SLOW_SIZE.dat" 4096 "$SLOW_RATE"
 x2t "slow TTP reader: $(mb "$SLOW_SIZE") Linux -> ttpcat -R $SLOW_RATE -B 8192" \
