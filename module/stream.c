@@ -115,6 +115,7 @@ int ttp_stream_event(struct sock *sk, enum ttp_stream_event ev)
 		ss->snd_nxt = ss->iss + 1;
 		ss->snd_max = ss->snd_nxt;
 		ss->write_seq = ss->snd_nxt;
+		ss->snd_sml = ss->snd_nxt;
 		ttp_stream_rtt_init(sk);
 		ttp_stream_rtx_arm(sk);
 		ss->rtt_start_us = ttp_stream_now_us() ? : 1;
@@ -785,8 +786,8 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct sock *sk = sock->sk;
 	size_t copied = 0;
 	bool full = false;
+	int err = 0, n, segs = 0;
 	long timeo;
-	int err = 0, n;
 
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
@@ -816,13 +817,22 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			continue;
 		}
 		copied += n;
-		/* Full segments go while we copy more. */
-		if (full)
-			ttp_stream_push(sk, false);
+		if (!full)
+			continue;
+		/*
+		 * Full segments go while we copy more, and every few the
+		 * ACKs waiting on the backlog are taken in (as tcp_sendmsg()
+		 * does): they open the windows and clock out what follows.
+		 */
+		if (++segs % 16 == 0)
+			sk_flush_backlog(sk);
+		ttp_stream_push(sk, false);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
-	if (copied)
+	if (copied) {
+		ttp_stream_mark_push(sk);
 		ttp_stream_push(sk, false);
+	}
 	release_sock(sk);
 	if (copied)
 		return copied;

@@ -169,6 +169,7 @@ struct ttp_stream_sock {
 	u32 snd_nxt;		/* next to send (goes back after an RTO) */
 	u32 snd_max;		/* highest sent + 1 */
 	u32 write_seq;		/* after the last byte (or FIN) queued */
+	u32 snd_sml;		/* end of the last short segment sent */
 	u32 snd_wnd;		/* peer's window, bytes (unscaled) */
 	u32 snd_wl1;		/* SEG.SEQ of the last window update */
 	u32 snd_wl2;		/* SEG.ACK of the last window update */
@@ -220,6 +221,7 @@ struct ttp_stream_sock {
 	u8 dupacks;
 	u8 quickack;		/* segments still to ACK at once */
 	bool ack_pending;	/* data received, ACK delayed */
+	bool zero_wnd;		/* the last window we advertised was 0 */
 
 	/* Timers (stream_timer.c); each pending one holds a reference. */
 	struct timer_list rtx_timer;	/* SYN, SYN-ACK, data retransmission */
@@ -385,6 +387,7 @@ bool ttp_stream_memory_free(const struct sock *sk);
 int ttp_stream_queue_data(struct sock *sk, struct msghdr *msg, size_t len,
 			  bool *full);
 void ttp_stream_queue_fin(struct sock *sk);
+void ttp_stream_mark_push(struct sock *sk);
 void ttp_stream_push(struct sock *sk, bool force);
 void ttp_stream_retransmit_head(struct sock *sk);
 void ttp_stream_probe(struct sock *sk);

@@ -39,12 +39,20 @@ int ttp_stream_rcvbuf(const struct sock *sk)
 		     READ_ONCE(r[2]));
 }
 
+/*
+ * Room for @more bytes of skb.  The window offers half the free buffer
+ * as payload, assuming an skb costs at most twice its payload; small
+ * segments cost more (an skb of a 1460-byte frame from Linux TCP
+ * measured about three times), and data we offered must not be dropped,
+ * so what arrives inside the window may fill up to twice SO_RCVBUF.
+ * Beyond that (a peer of tiny segments) it is dropped and counted.
+ */
 static bool ttp_stream_rmem_ok(const struct sock *sk, unsigned int more)
 {
 	struct ttp_net *tn = ttp_net(sock_net(sk));
 
 	return atomic_read(&sk->sk_rmem_alloc) + more <=
-	       (unsigned int)ttp_stream_rcvbuf(sk) &&
+	       2 * (unsigned int)ttp_stream_rcvbuf(sk) &&
 	       atomic_long_read(&tn->stream_mem) <
 	       (long)READ_ONCE(tn->cfg.stream_mem_max_kb) << 10;
 }
@@ -79,8 +87,9 @@ static void ttp_stream_count_zero(struct sock *sk, u32 old, u32 win)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 
-	if (!old == !win)
+	if (ss->zero_wnd == !win)
 		return;
+	ss->zero_wnd = !win;
 	TTP_NET_INC_STATS(sock_net(sk), win ?
 			  TTP_MIB_STREAM_FROM_ZERO_WINDOW_ADV :
 			  TTP_MIB_STREAM_TO_ZERO_WINDOW_ADV);

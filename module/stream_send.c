@@ -167,6 +167,8 @@ int ttp_stream_queue_data(struct sock *sk, struct msghdr *msg, size_t len,
 	n = ttp_stream_copy_in(sk, skb, msg, len);
 	if (n > 0) {
 		cb = TTP_STREAM_CB(skb);
+		/* More follows: the PSH moves to the end of this write. */
+		cb->flags &= ~TTP_TH_PSH;
 		cb->end_seq += n;
 		WRITE_ONCE(ss->write_seq, ss->write_seq + n);
 		*full = skb->len >= ss->mss;
@@ -178,6 +180,18 @@ int ttp_stream_queue_data(struct sock *sk, struct msghdr *msg, size_t len,
 		ttp_stream_free_skb(sk, skb);
 	}
 	return n;
+}
+
+/*
+ * The end of a write(): PSH on its last byte (RFC 9293 3.9.1: the
+ * receiver should deliver what it has), as Linux marks its tail skb.
+ */
+void ttp_stream_mark_push(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (skb && ttp_stream_unsent(ttp_stream_sk(sk), skb) && skb->len)
+		TTP_STREAM_CB(skb)->flags |= TTP_TH_PSH;
 }
 
 /*
@@ -250,10 +264,8 @@ static int ttp_stream_xmit_skb(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(c);
 		return -ENOBUFS;
 	}
-	/* PSH on the last segment we have: the receiver should deliver. */
-	flags &= ~TTP_TH_PSH;
-	if (c->len && skb_queue_is_last(&sk->sk_write_queue, skb))
-		flags |= TTP_TH_PSH;
+	if (!c->len)
+		flags &= ~TTP_TH_PSH;
 	cb->tx_us = ttp_stream_now_us() ? : 1;
 	if (rtx)
 		ttp_stream_count_rtx(sk, skb, c->len);
@@ -303,9 +315,11 @@ static u32 ttp_stream_seg_len(const struct ttp_stream_sock *ss,
 }
 
 /*
- * Nagle (RFC 9293 3.7.4): a short segment waits while data is
- * unacknowledged, unless TTP_NODELAY; TTP_CORK holds it even then.
- * @force: the user will write no more for now (a FIN, uncork).
+ * Nagle (RFC 9293 3.7.4) in Minshall's variant, as Linux: a short
+ * segment waits while a short segment sent before is unacknowledged
+ * (so a write of 1.5 MSS does not wait for a delayed ACK), unless
+ * TTP_NODELAY; TTP_CORK holds it even then.  @force: the user will
+ * write no more for now (a FIN, uncork).
  */
 static bool ttp_stream_nagle_holds(const struct ttp_stream_sock *ss,
 				   const struct sk_buff *skb, u32 len,
@@ -319,7 +333,7 @@ static bool ttp_stream_nagle_holds(const struct ttp_stream_sock *ss,
 		return !force;
 	if (ss->nodelay)
 		return false;
-	return ss->snd_nxt != ss->snd_una;
+	return ttp_seq_after(ss->snd_sml, ss->snd_una);
 }
 
 /*
@@ -407,6 +421,8 @@ void ttp_stream_push(struct sock *sk, bool force)
 			ss->rtt_seq = TTP_STREAM_CB(skb)->end_seq;
 			ss->rtt_start_us = TTP_STREAM_CB(skb)->tx_us;
 		}
+		if (len < ss->mss)
+			ss->snd_sml = TTP_STREAM_CB(skb)->end_seq;
 		WRITE_ONCE(ss->snd_nxt, TTP_STREAM_CB(skb)->end_seq);
 		if (ttp_seq_after(ss->snd_nxt, ss->snd_max))
 			WRITE_ONCE(ss->snd_max, ss->snd_nxt);
@@ -418,8 +434,12 @@ void ttp_stream_push(struct sock *sk, bool force)
 	/* Window closed, nothing in flight to bring an update: probe. */
 	if (ss->send_head && ss->snd_una == ss->snd_max &&
 	    !ttp_stream_wnd_allows(ss, ss->send_head,
-				   ttp_stream_seg_len(ss, ss->send_head)))
-		ttp_stream_probe_arm(sk);
+				   ttp_stream_seg_len(ss, ss->send_head))) {
+		if (!timer_pending(&ss->probe_timer))
+			ttp_stream_probe_arm(sk);
+	} else if (timer_pending(&ss->probe_timer)) {
+		sk_stop_timer(sk, &ss->probe_timer);
+	}
 }
 
 /**

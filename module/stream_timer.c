@@ -79,6 +79,12 @@ static void ttp_stream_syn_rtx_fire(struct sock *sk)
 
 static void ttp_stream_rtx_fire(struct sock *sk)
 {
+	/*
+	 * Deferred to release_sock(), which first processed the backlog:
+	 * an ACK there may have restarted the timer.  Not due yet, then.
+	 */
+	if (timer_pending(&ttp_stream_sk(sk)->rtx_timer))
+		return;
 	switch (sk->sk_state) {
 	case TTP_SYN_SENT:
 	case TTP_SYN_RECEIVED:
@@ -154,7 +160,8 @@ void ttp_stream_release_cb(struct sock *sk)
 		return;
 	if (test_and_clear_bit(TTP_DEFER_RTX, &ss->deferred))
 		ttp_stream_rtx_fire(sk);
-	if (test_and_clear_bit(TTP_DEFER_PROBE, &ss->deferred))
+	if (test_and_clear_bit(TTP_DEFER_PROBE, &ss->deferred) &&
+	    !timer_pending(&ss->probe_timer))
 		ttp_stream_probe(sk);
 	if (test_and_clear_bit(TTP_DEFER_DELACK, &ss->deferred))
 		ttp_stream_delack_fire(sk);

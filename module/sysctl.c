@@ -39,8 +39,8 @@ static const struct ttp_net_cfg ttp_sysctl_defaults = {
 	.stream_rto_max_ms	= 120000,
 	.stream_retries2	= 15,
 	.stream_delack_ms	= 40,
-	.stream_rmem		= { 4096, 262144, 6291456 },
-	.stream_wmem		= { 4096, 262144, 4194304 },
+	.stream_rmem		= { 4096, 1048576, 6291456 },
+	.stream_wmem		= { 4096, 1048576, 4194304 },
 	.stream_mem_max_kb	= 262144,
 };
 

@@ -61,6 +61,7 @@ EOF
 neg early "time: +" <<'EOF'
 sysctl stream_rto_init_ms=300 stream_syn_retries=1
 c = socket()
+setsockopt(c, SO_RCVBUF, 65536)
 connect(c) = EINPROGRESS
 > S 0:0(0) win 65535 <mss 1460,nop,wscale 1>
 +0.6 > S 0:0(0) win 65535 <mss 1460,nop,wscale 1>

@@ -100,7 +100,9 @@ ttp_build_ko()
 		make -C "$TTP_TOP" KDIR="$kdir" >"$log" 2>&1 &&
 			vm=$(modinfo -F vermagic "$TTP_TOP/module/ttp.ko" 2>/dev/null | cut -d' ' -f1)
 		if [ "$vm" != "$kver" ]; then
-			make -C "$TTP_TOP" KDIR="$kdir" clean >/dev/null 2>&1 || true
+			# Kbuild's clean only: the top Makefile's would delete
+			# build/, where other runs keep their module copies.
+			make -C "$kdir" M="$TTP_TOP" clean >/dev/null 2>&1 || true
 			make -C "$TTP_TOP" KDIR="$kdir" >"$log" 2>&1 || exit 1
 			vm=$(modinfo -F vermagic "$TTP_TOP/module/ttp.ko" 2>/dev/null | cut -d' ' -f1)
 			if [ "$vm" != "$kver" ]; then
