@@ -12,13 +12,19 @@
 # its TIME_WAIT entry's expiry, the passive closer's with LAST_ACK ->
 # CLOSED.
 #
+# The data path: ttp:ttp_probe reports the sender's state after each ACK
+# (cwnd grows from IW10 in slow start), ttp:ttp_window a zero window on
+# both ends (B's "ours" and A's "peer") when B's reader stops, and
+# ttp:ttp_retransmit every segment sent again when netem loses some: one
+# event per StreamRetransSegs.
+#
 # shellcheck source=lib.sh disable=SC2016 # single-quoted conditions are eval'd
 . "$(dirname "$0")/lib.sh"
 
 A=ttp_trace-a
 B=ttp_trace-b
 
-plan 14
+plan 24
 
 ttp_load
 TR=/sys/kernel/tracing
@@ -101,3 +107,82 @@ check_eq "the passive opener and closer (B's child)" \
 n=$(trace | grep -cE 'ttp_set_state: .* ([A-Z_0-9]+) -> \1$')
 check_eq "no stream line reports a change to the same state" 0 "$n"
 echo 0 > "$INST/events/ttp/ttp_set_state/enable"
+
+# --- the data path: ttp_probe, ttp_window, ttp_retransmit ---------------
+
+for ev in ttp_probe ttp_window ttp_retransmit; do
+	check "$ev exists and can be enabled" \
+		sh -c "echo 1 > $INST/events/ttp/$ev/enable"
+done
+echo > "$INST/trace"
+
+# stream_server PORT OUT [TTPCAT ARGS...]: B accepts one connection,
+# writes what it reads to OUT; its pid in $srv.
+stream_server()
+{
+	local port=$1 out=$2
+	shift 2
+	ip netns exec $B "$TTPCAT" -t -l "$port" -H -q -w 20 "$@" \
+		</dev/null >"$out" 2>&1 &
+	srv=$!
+	wait_for "ip netns exec $B grep -q '0.0.0.0:$port .*LISTEN' /proc/net/ttp/sockets" 10
+}
+
+# ttp_probe: a 200 KB transfer, A -> B
+stream_server 7001 "$TMPD/probe.out"
+head -c 200000 /dev/zero | ip netns exec $A "$TTPCAT" -t -w 20 10.234.0.2 7001 >/dev/null 2>&1
+wait $srv
+cwnds() {
+	trace | sed -n 's/.*ttp_probe: 10\.234\.0\.1:[0-9]* -> 10\.234\.0\.2:7001 snd_una=[0-9]* snd_nxt=[0-9]* cwnd=\([0-9]*\) ssthresh=[0-9]* snd_wnd=[0-9]* rcv_wnd=[0-9]* srtt=[0-9]* ca=[a-z]*$/\1/p'
+}
+first=$(cwnds | head -n1)
+max=$(cwnds | sort -n | tail -n1)
+# the first ACK finds IW10 (14600) and adds at most 2 MSS (RFC 3465)
+check "ttp_probe: the sender's state after an ACK, IW10 first (${first:-none})" \
+	test "${first:-0}" -ge 14600 -a "${first:-0}" -le 17520
+check "ttp_probe: cwnd grew in slow start (max ${max:-none})" \
+	test "${max:-0}" -gt "${first:-0}"
+
+# ttp_window: B reads (next to) nothing; its window is two segments
+# (SO_RCVBUF 2920, doubled, halved), which A fills: zero, not a silly rest
+stream_server 7002 /dev/null -B 2920 -R 1
+srv2=$srv
+at_exit "kill $srv2"
+head -c 65536 /dev/zero | ip netns exec $A "$TTPCAT" -t -w 20 10.234.0.2 7002 >/dev/null 2>&1 &
+cli=$!
+at_exit "kill $cli"
+zero_ours='ttp_window: 10\.234\.0\.2:7002 -> 10\.234\.0\.1:[0-9]+ ours window [1-9][0-9]* -> 0$'
+zero_peer='ttp_window: 10\.234\.0\.1:[0-9]+ -> 10\.234\.0\.2:7002 peer window [1-9][0-9]* -> 0$'
+wait_for 'trace | grep -qE "$zero_peer"' 10
+check "ttp_window: B's window closes (ours N -> 0)" \
+	sh -c "cat $INST/trace | grep -qE '$zero_ours'"
+check "ttp_window: A sees it (peer N -> 0)" \
+	sh -c "cat $INST/trace | grep -qE '$zero_peer'"
+kill $cli $srv2 2>/dev/null
+wait $cli $srv2 2>/dev/null
+
+# ttp_retransmit: netem loses 10% of A's frames during a 200 KB transfer
+if modprobe -q sch_netem && tc -n $A qdisc add dev tr0 root netem loss 10%; then
+	# (ttp_stat needs an agent: one exec instead)
+	stat_a() { ip netns exec $A awk -v k="$1" '$1 == k { print $2 }' /proc/net/ttp/stats; }
+	rtx0=$(stat_a StreamRetransSegs)
+	stream_server 7003 "$TMPD/rtx.out"
+	head -c 200000 /dev/zero | ip netns exec $A "$TTPCAT" -t -w 30 10.234.0.2 7003 >/dev/null 2>&1
+	wait $srv
+	tc -n $A qdisc del dev tr0 root
+	check_eq "the transfer completes despite the losses" \
+		200000 "$(wc -c <"$TMPD/rtx.out")"
+	rtx='ttp_retransmit: 10\.234\.0\.1:[0-9]+ -> 10\.234\.0\.2:7003 seq=[0-9]+ len=[0-9]+ n=[1-9][0-9]* ca=(loss|recovery)$'
+	check "ttp_retransmit: segments sent again (ca=loss or recovery)" \
+		sh -c "cat $INST/trace | grep -qE '$rtx'"
+	n=$(trace | grep -cE "$rtx")
+	check_eq "one ttp_retransmit per StreamRetransSegs" \
+		$(($(stat_a StreamRetransSegs) - rtx0)) "$n"
+else
+	skip "the transfer completes despite the losses" "sch_netem not available"
+	skip "ttp_retransmit: segments sent again" "sch_netem not available"
+	skip "one ttp_retransmit per StreamRetransSegs" "sch_netem not available"
+fi
+for ev in ttp_probe ttp_window ttp_retransmit; do
+	echo 0 > "$INST/events/ttp/$ev/enable"
+done
