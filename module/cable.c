@@ -328,6 +328,14 @@ static void ttp_cable_setup(struct net_device *dev)
 
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
+	/*
+	 * Scatter-gather: the peer takes the skb as it is, so paged data
+	 * (TTP's and TCP's send queues are page frags) crosses without
+	 * being linearized into a copy.  No checksum offload: students
+	 * capture on the cable and must see real checksums.
+	 */
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HIGHDMA;
+	dev->features |= NETIF_F_SG | NETIF_F_HIGHDMA;
 }
 
 /* --- netlink ---------------------------------------------------------- */

@@ -111,6 +111,47 @@ int ttp_route_output(struct net *net, struct ttp_route *r, __be32 daddr,
 	return err;
 }
 
+/**
+ * ttp_route_sk - ttp_route_output() for a connected socket's packets
+ * @sk: the socket, locked (lock_sock() or bh_lock_sock())
+ * @r: filled in on success; release with ttp_route_put()
+ * @daddr: destination
+ * @saddr: the socket's source address (not 0)
+ * @oif: device the socket is bound to, or 0
+ *
+ * The route is cached in sk_dst_cache, as TCP caches its own: every
+ * segment would otherwise look the FIB up again.  __sk_dst_check()
+ * drops it when the routing tables change.
+ */
+int ttp_route_sk(struct sock *sk, struct ttp_route *r, __be32 daddr,
+		 __be32 saddr, int oif)
+{
+	struct net *net = sock_net(sk);
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	int err;
+
+	if (dst) {
+		struct rtable *rt = container_of(dst, struct rtable, dst);
+
+		dst_hold(dst);
+		*r = (struct ttp_route) {
+			.rt	 = rt,
+			.dev	 = dst->dev,
+			.saddr	 = saddr,
+			.daddr	 = daddr,
+			.nexthop = rt_nexthop(rt, daddr),
+		};
+		if (!ttp_route_check(net, r))
+			return 0;
+		ttp_route_put(r);
+		sk_dst_reset(sk);
+	}
+	err = ttp_route_output(net, r, daddr, saddr, oif);
+	if (!err && r->saddr == saddr)
+		sk_dst_set(sk, dst_clone(&r->rt->dst));
+	return err;
+}
+
 void ttp_route_put(struct ttp_route *r)
 {
 	if (r->rt)

@@ -33,6 +33,8 @@ struct ttp_route {
 
 int ttp_route_output(struct net *net, struct ttp_route *r, __be32 daddr,
 		     __be32 saddr, int oif);
+int ttp_route_sk(struct sock *sk, struct ttp_route *r, __be32 daddr,
+		 __be32 saddr, int oif);
 void ttp_route_put(struct ttp_route *r);
 bool ttp_ip_is_local(struct net *net, __be32 addr);
 

@@ -197,6 +197,7 @@ static void __ttp_stream_done(struct sock *sk, bool quiet)
 	ttp_stream_timers_stop(sk);
 	ttp_stream_send_purge(sk);
 	ttp_stream_rcv_purge(sk);
+	sk_dst_reset(sk);
 	ttp_stream_unhash_conn(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (old == TTP_SYN_RECEIVED || ttp_stream_sk(sk)->parent) {
@@ -499,6 +500,7 @@ static void ttp_stream_disconnect(struct sock *sk)
 	skb_queue_purge(&sk->sk_receive_queue);
 	ttp_stream_send_purge(sk);
 	ttp_stream_rcv_purge(sk);
+	sk_dst_reset(sk);
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
 		WRITE_ONCE(ss->saddr, 0);
 	WRITE_ONCE(ss->daddr, 0);
@@ -817,7 +819,8 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 			continue;
 		}
 		copied += n;
-		if (!full)
+		/* The last segment of the write goes below, with its PSH. */
+		if (!full || copied == len)
 			continue;
 		/*
 		 * Full segments go while we copy more, and every few the
@@ -1292,6 +1295,7 @@ static void ttp_stream_destruct(struct sock *sk)
 	skb_queue_purge(&sk->sk_receive_queue);
 	ttp_stream_send_purge(sk);
 	ttp_stream_rcv_purge(sk);
+	sk_dst_reset(sk);
 }
 
 static const struct proto_ops ttp_stream_ops = {

@@ -301,6 +301,7 @@ static void ttp_stream_new_ack(struct sock *sk, u32 ack)
 bool ttp_stream_ack(struct sock *sk, const struct ttp_stream_cb *cb)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	bool sending = ss->snd_una != ss->snd_max;
 	u32 prior_wnd = ss->snd_wnd;
 
 	if (ttp_seq_after(cb->ack, ss->snd_max))
@@ -315,10 +316,12 @@ bool ttp_stream_ack(struct sock *sk, const struct ttp_stream_cb *cb)
 	else if (!cb->len && !(cb->flags & (TTP_TH_SYN | TTP_TH_FIN)) &&
 		 ss->snd_wnd == prior_wnd && ss->snd_una != ss->snd_max)
 		ttp_stream_dupack(sk);
-	trace_ttp_probe(ss->saddr, ss->sport, ss->daddr, ss->dport,
-			ss->snd_una, ss->snd_nxt, ss->cwnd, ss->ssthresh,
-			ss->snd_wnd, ss->rcv_wnd, ss->srtt_us >> 3,
-			ss->ca_state);
+	/* The sender's view, for the ACKs of a sender only. */
+	if (sending)
+		trace_ttp_probe(ss->saddr, ss->sport, ss->daddr, ss->dport,
+				ss->snd_una, ss->snd_nxt, ss->cwnd,
+				ss->ssthresh, ss->snd_wnd, ss->rcv_wnd,
+				ss->srtt_us >> 3, ss->ca_state);
 	ttp_stream_push(sk, false);
 	return true;
 }

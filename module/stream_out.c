@@ -159,8 +159,8 @@ static int ttp_stream_route(struct sock *sk, struct ttp_route *r)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 
-	return ttp_route_output(sock_net(sk), r, ss->daddr, ss->saddr,
-				READ_ONCE(sk->sk_bound_dev_if));
+	return ttp_route_sk(sk, r, ss->daddr, ss->saddr,
+			    READ_ONCE(sk->sk_bound_dev_if));
 }
 
 /**
