@@ -211,8 +211,11 @@ void ttp_stream_queue_fin(struct sock *sk)
 	if (ss->fin_queued)
 		return;
 	if (!skb || !ttp_stream_unsent(ss, skb)) {
-		/* Cannot fail: a FIN must always be possible, as in TCP. */
-		skb = ttp_stream_new_skb(sk, GFP_ATOMIC | __GFP_NOFAIL);
+		/*
+		 * Cannot fail: a FIN must always be possible, as in TCP
+		 * (close() and shutdown() may sleep here).
+		 */
+		skb = ttp_stream_new_skb(sk, GFP_KERNEL | __GFP_NOFAIL);
 	}
 	TTP_STREAM_CB(skb)->flags |= TTP_TH_FIN;
 	TTP_STREAM_CB(skb)->end_seq++;
@@ -435,10 +438,14 @@ void ttp_stream_push(struct sock *sk, bool force)
 		if (!timer_pending(&ss->rtx_timer))
 			ttp_stream_rtx_reset(sk);
 	}
-	/* Window closed, nothing in flight to bring an update: probe. */
+	/*
+	 * Data waits and nothing in flight will bring an ACK: the window is
+	 * closed (probe it), or a transmission failed for memory (try
+	 * again then).  A corked short segment just waits for the user.
+	 */
 	if (ss->send_head && ss->snd_una == ss->snd_max &&
-	    !ttp_stream_wnd_allows(ss, ss->send_head,
-				   ttp_stream_seg_len(ss, ss->send_head))) {
+	    (!ss->cork || !ttp_stream_wnd_allows(ss, ss->send_head,
+				ttp_stream_seg_len(ss, ss->send_head)))) {
 		if (!timer_pending(&ss->probe_timer))
 			ttp_stream_probe_arm(sk);
 	} else if (timer_pending(&ss->probe_timer)) {
@@ -478,7 +485,7 @@ void ttp_stream_probe(struct sock *sk)
 		return;
 	if (ttp_stream_wnd_allows(ss, ss->send_head,
 				  ttp_stream_seg_len(ss, ss->send_head))) {
-		ttp_stream_push(sk, true);
+		ttp_stream_push(sk, false);
 		return;
 	}
 	if (ss->probes >= READ_ONCE(cfg->stream_retries2)) {
