@@ -193,6 +193,7 @@ struct ttp_stream_sock {
 	bool fin_rcvd;		/* the peer's FIN was consumed */
 	bool nodelay;		/* TTP_NODELAY: no Nagle */
 	bool cork;		/* TTP_CORK: full segments only */
+	bool sws_override;	/* the persist timer: any window will do */
 
 	/*
 	 * The send queue is sk_write_queue: sent-but-unacknowledged

@@ -155,8 +155,10 @@ void ttp_stream_window_update(struct sock *sk)
 		cur = ss->rcv_adv - ss->rcv_nxt;
 	if (could < cur + step || could < 2 * cur)
 		return;
-	trace_ttp_window(ss->saddr, ss->sport, ss->daddr, ss->dport,
-			 TTP_WIN_OURS, cur, could);
+	/* (From zero, the ACK's own window is traced as it goes.) */
+	if (cur)
+		trace_ttp_window(ss->saddr, ss->sport, ss->daddr, ss->dport,
+				 TTP_WIN_OURS, cur, could);
 	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_nxt);
 }
 

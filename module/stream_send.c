@@ -346,8 +346,9 @@ static bool ttp_stream_nagle_holds(const struct ttp_stream_sock *ss,
 /*
  * How much of @skb (at SND.NXT, @len bytes) the peer's window takes:
  * all, a part worth sending (silly-window avoidance, RFC 9293
- * 3.8.6.2.1: a full MSS, or half the largest window it ever offered),
- * or 0.
+ * 3.8.6.2.1: a full MSS, or half the largest window it ever offered;
+ * any part once the persist timer ran out: the override timeout of RFC
+ * 1122 4.2.3.4), or 0.
  */
 static u32 ttp_stream_wnd_allows(const struct ttp_stream_sock *ss,
 				 const struct sk_buff *skb, u32 len)
@@ -358,7 +359,8 @@ static u32 ttp_stream_wnd_allows(const struct ttp_stream_sock *ss,
 	if (!ttp_seq_after(ss->snd_nxt + len, wnd_end))
 		return len;
 	room = ttp_seq_after(wnd_end, ss->snd_nxt) ? wnd_end - ss->snd_nxt : 0;
-	if (room >= ss->mss || (room && room >= ss->max_window / 2))
+	if (room >= ss->mss ||
+	    (room && (room >= ss->max_window / 2 || ss->sws_override)))
 		return room;
 	return 0;
 }
@@ -487,6 +489,14 @@ void ttp_stream_probe(struct sock *sk)
 				  ttp_stream_seg_len(ss, ss->send_head))) {
 		ttp_stream_push(sk, false);
 		return;
+	}
+	/* A window too small to be worth it, for a whole RTO: use it. */
+	if (ss->snd_wnd) {
+		ss->sws_override = true;
+		ttp_stream_push(sk, false);
+		ss->sws_override = false;
+		if (ss->snd_una != ss->snd_max)
+			return;
 	}
 	if (ss->probes >= READ_ONCE(cfg->stream_retries2)) {
 		/* Nobody answers the probes: the peer is gone. */
