@@ -558,7 +558,8 @@ TEST_F(stream, wildcard_listener_each_address)
 
 /* --- listen and accept ------------------------------------------------ */
 
-TEST_F(stream, accept_nonblocking_and_flags)
+/* Several handshakes: over the default 30 s on the debug kernel */
+TEST_F_TIMEOUT(stream, accept_nonblocking_and_flags, 240)
 {
 	struct sockaddr_ttp a;
 	socklen_t alen;
