@@ -95,7 +95,7 @@ static int ttp_sysctl_int_hour_ms = 3600 * 1000;
 static int ttp_sysctl_int_20 = 20, ttp_sysctl_int_600000 = 600000;
 static int ttp_sysctl_int_day_ms = 86400 * 1000;
 static int ttp_sysctl_int_127 = 127, ttp_sysctl_int_1m = 1048576;
-static int ttp_sysctl_int_500 = 500;
+static int ttp_sysctl_int_10000 = 10000;
 static int ttp_sysctl_int_2048 = 2048, ttp_sysctl_int_64m = 64 << 20;
 static int ttp_sysctl_int_1024 = 1024, ttp_sysctl_int_16m_kb = 16 << 20;
 
@@ -176,7 +176,7 @@ static const struct ctl_table ttp_sysctl_ns_template[] = {
 	TTP_SYSCTL_INT("stream_retries2", stream_retries2, SYSCTL_ONE,
 		       &ttp_sysctl_int_127),
 	TTP_SYSCTL_INT("stream_delack_ms", stream_delack_ms, SYSCTL_ZERO,
-		       &ttp_sysctl_int_500),
+		       &ttp_sysctl_int_10000),
 	TTP_SYSCTL_MEM3("stream_rmem", stream_rmem),
 	TTP_SYSCTL_MEM3("stream_wmem", stream_wmem),
 	TTP_SYSCTL_INT("stream_mem_max_kb", stream_mem_max_kb,
