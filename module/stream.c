@@ -707,22 +707,16 @@ static int ttp_stream_getname(struct socket *sock, struct sockaddr *uaddr,
 /* --- data ------------------------------------------------------------- */
 
 /*
- * As sk_stream_is_writeable(): room in the send buffer, and (for a
- * wake-up) at least a third of it free, so a writer is not woken for
- * every ACK.
+ * ACKs freed send-buffer space: wake a writer once a third of what is
+ * queued is free again (as sk_stream_write_space()), not on every ACK.
  */
-static bool ttp_stream_writable(const struct sock *sk)
-{
-	return ttp_stream_memory_free(sk);
-}
-
 static void ttp_stream_write_space(struct sock *sk)
 {
 	int free = ttp_stream_sndbuf(sk) - READ_ONCE(sk->sk_wmem_queued);
 	struct socket_wq *wq;
 
 	if (free < READ_ONCE(sk->sk_wmem_queued) / 2 ||
-	    !ttp_stream_writable(sk))
+	    !ttp_stream_memory_free(sk))
 		return;
 	rcu_read_lock();
 	wq = rcu_dereference(sk->sk_wq);
@@ -753,7 +747,7 @@ static int ttp_stream_send_error(struct sock *sk)
 
 static bool ttp_stream_send_ready(struct sock *sk)
 {
-	return (!ttp_stream_connecting(sk) && ttp_stream_writable(sk)) ||
+	return (!ttp_stream_connecting(sk) && ttp_stream_memory_free(sk)) ||
 	       READ_ONCE(sk->sk_err) ||
 	       (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
 	       (READ_ONCE(sk->sk_state) != TTP_ESTABLISHED &&
@@ -800,7 +794,7 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		err = ttp_stream_send_error(sk);
 		if (err)
 			break;
-		if (ttp_stream_connecting(sk) || !ttp_stream_writable(sk)) {
+		if (ttp_stream_connecting(sk) || !ttp_stream_memory_free(sk)) {
 			err = ttp_stream_send_wait(sk, &timeo, &wait);
 			if (err)
 				break;
@@ -975,7 +969,7 @@ static __poll_t ttp_stream_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM;
 	/* As tcp_poll(): a closed socket never blocks a writer. */
 	if (shutdown & SEND_SHUTDOWN || state == TTP_CLOSED ||
-	    ttp_stream_writable(sk))
+	    ttp_stream_memory_free(sk))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	else
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
@@ -983,7 +977,7 @@ static __poll_t ttp_stream_poll(struct file *file, struct socket *sock,
 }
 
 /* Unread bytes: what arrived in order, minus what was read, no FIN. */
-static int ttp_stream_inq(const struct sock *sk)
+int ttp_stream_inq(const struct sock *sk)
 {
 	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	int state = READ_ONCE(sk->sk_state);
@@ -1086,35 +1080,6 @@ static int ttp_stream_setsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
-static u32 ttp_stream_timer_left(const struct timer_list *t)
-{
-	long left = (long)(READ_ONCE(t->expires) - jiffies);
-
-	return left > 0 ? jiffies_to_msecs(left) : 0;
-}
-
-static void ttp_stream_timer_info(struct sock *sk, struct ttp_info *info)
-{
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-
-	if (timer_pending(&ss->rtx_timer)) {
-		info->ttpi_timer = TTPI_TIMER_RTX;
-		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->rtx_timer);
-	} else if (timer_pending(&ss->probe_timer)) {
-		info->ttpi_timer = TTPI_TIMER_PERSIST;
-		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->probe_timer);
-	} else if (timer_pending(&ss->delack_timer)) {
-		info->ttpi_timer = TTPI_TIMER_DELACK;
-		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->delack_timer);
-	} else if (timer_pending(&ss->wait_timer)) {
-		info->ttpi_timer = TTPI_TIMER_FIN_WAIT_2;
-		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->wait_timer);
-	} else if (timer_pending(&ss->ka_timer)) {
-		info->ttpi_timer = TTPI_TIMER_KEEPALIVE;
-		info->ttpi_timer_ms = ttp_stream_timer_left(&ss->ka_timer);
-	}
-}
-
 /* TTP_INFO's data-path part. */
 static void ttp_stream_xfer_info(struct sock *sk, struct ttp_info *info)
 {
@@ -1157,6 +1122,7 @@ static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
 	bool synced = sk->sk_state != TTP_CLOSED &&
 		      sk->sk_state != TTP_LISTEN &&
 		      sk->sk_state != TTP_SYN_SENT;
+	unsigned long expires;
 
 	memset(info, 0, sizeof(*info));
 	info->ttpi_state = sk->sk_state;
@@ -1171,7 +1137,9 @@ static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_retransmits = ss->retries;
 	info->ttpi_keepalive_probes = ss->ka_probes;
 	info->ttpi_rto_ms = jiffies_to_msecs(ss->rto);
-	ttp_stream_timer_info(sk, info);
+	info->ttpi_timer = ttp_stream_timer_pending(sk, &expires);
+	if (info->ttpi_timer && time_after(expires, jiffies))
+		info->ttpi_timer_ms = jiffies_to_msecs(expires - jiffies);
 	info->ttpi_snd_mss = ss->mss;
 	info->ttpi_rcv_mss = ss->advmss;
 	info->ttpi_iss = ss->iss;

@@ -151,6 +151,8 @@ enum {
 	TTP_DEFER_RTX,
 	TTP_DEFER_DELACK,
 	TTP_DEFER_PROBE,
+	TTP_DEFER_WAIT,
+	TTP_DEFER_KA,
 };
 
 struct ttp_stream_sock {
@@ -322,6 +324,7 @@ static inline u8 *ttp_th_flags(struct tcphdr *th)
 #define TTP_TH_URG	0x20
 
 /* stream.c */
+int ttp_stream_inq(const struct sock *sk);
 int ttp_stream_create(struct net *net, struct socket *sock, int protocol,
 		      int kern);
 void ttp_stream_set_state(struct sock *sk, int state);
@@ -429,5 +432,6 @@ void ttp_stream_wait_arm(struct sock *sk, unsigned int ms);
 void ttp_stream_keepalive(struct sock *sk, int on);
 void ttp_stream_soft_error(struct sock *sk, int err);
 void ttp_stream_release_cb(struct sock *sk);
+int ttp_stream_timer_pending(const struct sock *sk, unsigned long *expires);
 
 #endif /* _TTP_STREAM_H */

@@ -17,6 +17,8 @@
 #include <linux/random.h>
 #include <linux/rculist.h>
 
+#include <uapi/linux/ttp.h>
+
 #include "stream.h"
 
 static u32 ttp_stream_ehash_secret __read_mostly;
@@ -349,19 +351,18 @@ static void ttp_stream_seq_sock(struct seq_file *seq, struct sock *sk)
 	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	__be32 saddr = READ_ONCE(ss->saddr), daddr = READ_ONCE(ss->daddr);
 	int state = READ_ONCE(sk->sk_state), sendq = 0, recvq = 0;
+	unsigned long expires;
 	char local[24], remote[24];
-	const char *timer = "-";
+	static const char *const timer_names[] = {
+		[TTPI_TIMER_NONE]	= "-",
+		[TTPI_TIMER_RTX]	= "rtx",
+		[TTPI_TIMER_PERSIST]	= "persist",
+		[TTPI_TIMER_DELACK]	= "delack",
+		[TTPI_TIMER_FIN_WAIT_2]	= "fin2",
+		[TTPI_TIMER_KEEPALIVE]	= "ka",
+	};
+	const char *timer = timer_names[ttp_stream_timer_pending(sk, &expires)];
 
-	if (timer_pending(&ss->rtx_timer))
-		timer = "rtx";
-	else if (timer_pending(&ss->probe_timer))
-		timer = "persist";
-	else if (timer_pending(&ss->delack_timer))
-		timer = "delack";
-	else if (timer_pending(&ss->wait_timer))
-		timer = "fin2";
-	else if (timer_pending(&ss->ka_timer))
-		timer = "ka";
 	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ss->num));
 	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
 		 ntohs(READ_ONCE(ss->dport)));
@@ -371,8 +372,7 @@ static void ttp_stream_seq_sock(struct seq_file *seq, struct sock *sk)
 	 */
 	if (state != TTP_LISTEN && state != TTP_CLOSED) {
 		sendq = READ_ONCE(ss->write_seq) - READ_ONCE(ss->snd_una);
-		recvq = READ_ONCE(ss->rcv_nxt) - READ_ONCE(ss->copied_seq) -
-			READ_ONCE(ss->fin_rcvd);
+		recvq = ttp_stream_inq(sk);
 	}
 	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8u %8u %8u %6u %7u %-5s %7d %5u %lu\n",
 		   "strm", local, remote, ttp_stream_state_name(state),

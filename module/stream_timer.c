@@ -24,15 +24,15 @@
  *
  * A pending timer holds a socket reference (sk_reset_timer()).  The
  * state is only changed under the socket lock: when a system call owns
- * the socket, the rtx, probe and delack handlers leave their work to
- * release_sock() (ttp_stream_release_cb(), as TCP's tcp_release_cb());
- * the rarer keepalive and wait timers simply try again shortly.
+ * the socket, a handler leaves its work to release_sock()
+ * (ttp_stream_release_cb(), as TCP's tcp_release_cb()).
  */
+#include <uapi/linux/ttp.h>
+
 #include "stats.h"
 #include "stream.h"
 
 #define TTP_STREAM_RTO_MAX	(120 * HZ)
-#define TTP_STREAM_BUSY_RETRY	(HZ / 20)
 
 static unsigned int ttp_stream_syn_retries(const struct sock *sk)
 {
@@ -109,77 +109,10 @@ static void ttp_stream_delack_fire(struct sock *sk)
 	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_nxt);
 }
 
-/*
- * The handlers of the rtx, probe and delack timers: run now, or leave
- * @bit for release_sock() when a system call owns the socket.
- */
-static void ttp_stream_timer_run(struct ttp_stream_sock *ss, int bit,
-				 void (*fire)(struct sock *sk))
+/* FIN_WAIT_2, or an orphan's user timeout */
+static void ttp_stream_wait_fire(struct sock *sk)
 {
-	struct sock *sk = &ss->sk;
-
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		set_bit(bit, &ss->deferred);
-	else
-		fire(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
-}
-
-static void ttp_stream_rtx_timer(struct timer_list *t)
-{
-	struct ttp_stream_sock *ss = from_timer(ss, t, rtx_timer);
-
-	ttp_stream_timer_run(ss, TTP_DEFER_RTX, ttp_stream_rtx_fire);
-}
-
-static void ttp_stream_probe_timer(struct timer_list *t)
-{
-	struct ttp_stream_sock *ss = from_timer(ss, t, probe_timer);
-
-	ttp_stream_timer_run(ss, TTP_DEFER_PROBE, ttp_stream_probe);
-}
-
-static void ttp_stream_delack_timer(struct timer_list *t)
-{
-	struct ttp_stream_sock *ss = from_timer(ss, t, delack_timer);
-
-	ttp_stream_timer_run(ss, TTP_DEFER_DELACK, ttp_stream_delack_fire);
-}
-
-/**
- * ttp_stream_release_cb - release_sock(): timer work deferred meanwhile
- * @sk: socket, still owned, its spinlock held, BHs off
- */
-void ttp_stream_release_cb(struct sock *sk)
-{
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-
-	if (!READ_ONCE(ss->deferred))
-		return;
-	if (test_and_clear_bit(TTP_DEFER_RTX, &ss->deferred))
-		ttp_stream_rtx_fire(sk);
-	if (test_and_clear_bit(TTP_DEFER_PROBE, &ss->deferred) &&
-	    !timer_pending(&ss->probe_timer))
-		ttp_stream_probe(sk);
-	if (test_and_clear_bit(TTP_DEFER_DELACK, &ss->deferred))
-		ttp_stream_delack_fire(sk);
-}
-
-static void ttp_stream_wait_timer(struct timer_list *t)
-{
-	struct ttp_stream_sock *ss = from_timer(ss, t, wait_timer);
-	struct sock *sk = &ss->sk;
-
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &ss->wait_timer,
-			       jiffies + TTP_STREAM_BUSY_RETRY);
-	else	/* FIN_WAIT_2, or an orphan's user timeout */
-		ttp_stream_event(sk, TTP_EV_TIMEOUT);
-	bh_unlock_sock(sk);
-	sock_put(sk);
+	ttp_stream_event(sk, TTP_EV_TIMEOUT);
 }
 
 static bool ttp_stream_ka_state(int state)
@@ -222,19 +155,81 @@ static void ttp_stream_ka_fire(struct sock *sk)
 		       msecs_to_jiffies(READ_ONCE(cfg->stream_keepalive_intvl_ms)));
 }
 
-static void ttp_stream_ka_timer(struct timer_list *t)
+/*
+ * Every timer's handler: run now, or leave @bit for release_sock() when
+ * a system call owns the socket.
+ */
+static void ttp_stream_timer_run(struct ttp_stream_sock *ss, int bit,
+				 void (*fire)(struct sock *sk))
 {
-	struct ttp_stream_sock *ss = from_timer(ss, t, ka_timer);
 	struct sock *sk = &ss->sk;
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &ss->ka_timer,
-			       jiffies + TTP_STREAM_BUSY_RETRY);
+		set_bit(bit, &ss->deferred);
 	else
-		ttp_stream_ka_fire(sk);
+		fire(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
+}
+
+static void ttp_stream_rtx_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, rtx_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_RTX, ttp_stream_rtx_fire);
+}
+
+static void ttp_stream_probe_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, probe_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_PROBE, ttp_stream_probe);
+}
+
+static void ttp_stream_delack_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, delack_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_DELACK, ttp_stream_delack_fire);
+}
+
+static void ttp_stream_wait_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, wait_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_WAIT, ttp_stream_wait_fire);
+}
+
+static void ttp_stream_ka_timer(struct timer_list *t)
+{
+	struct ttp_stream_sock *ss = from_timer(ss, t, ka_timer);
+
+	ttp_stream_timer_run(ss, TTP_DEFER_KA, ttp_stream_ka_fire);
+}
+
+/**
+ * ttp_stream_release_cb - release_sock(): timer work deferred meanwhile
+ * @sk: socket, still owned, its spinlock held, BHs off
+ */
+void ttp_stream_release_cb(struct sock *sk)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	if (!READ_ONCE(ss->deferred))
+		return;
+	if (test_and_clear_bit(TTP_DEFER_RTX, &ss->deferred))
+		ttp_stream_rtx_fire(sk);
+	if (test_and_clear_bit(TTP_DEFER_PROBE, &ss->deferred) &&
+	    !timer_pending(&ss->probe_timer))
+		ttp_stream_probe(sk);
+	if (test_and_clear_bit(TTP_DEFER_DELACK, &ss->deferred))
+		ttp_stream_delack_fire(sk);
+	if (test_and_clear_bit(TTP_DEFER_WAIT, &ss->deferred) &&
+	    !timer_pending(&ss->wait_timer))
+		ttp_stream_wait_fire(sk);
+	if (test_and_clear_bit(TTP_DEFER_KA, &ss->deferred))
+		ttp_stream_ka_fire(sk);	/* re-checks the idle time itself */
 }
 
 /**
@@ -307,6 +302,37 @@ void ttp_stream_wait_arm(struct sock *sk, unsigned int ms)
 {
 	sk_reset_timer(sk, &ttp_stream_sk(sk)->wait_timer,
 		       jiffies + msecs_to_jiffies(ms));
+}
+
+/**
+ * ttp_stream_timer_pending - the timer TTP_INFO and /proc show
+ * @sk: socket
+ * @expires: set to when it fires (jiffies)
+ *
+ * Return: TTPI_TIMER_*, the first pending in the order below.
+ */
+int ttp_stream_timer_pending(const struct sock *sk, unsigned long *expires)
+{
+	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	const struct {
+		const struct timer_list *t;
+		int which;
+	} timers[] = {
+		{ &ss->rtx_timer,	TTPI_TIMER_RTX },
+		{ &ss->probe_timer,	TTPI_TIMER_PERSIST },
+		{ &ss->delack_timer,	TTPI_TIMER_DELACK },
+		{ &ss->wait_timer,	TTPI_TIMER_FIN_WAIT_2 },
+		{ &ss->ka_timer,	TTPI_TIMER_KEEPALIVE },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++) {
+		if (timer_pending(timers[i].t)) {
+			*expires = READ_ONCE(timers[i].t->expires);
+			return timers[i].which;
+		}
+	}
+	return TTPI_TIMER_NONE;
 }
 
 void ttp_stream_timers_init(struct sock *sk)
