@@ -8,6 +8,7 @@
 #   make test          build, boot the VM, run every selftest (T=NAME: one)
 #   make bench         TTP against Linux on the same cable, as ratios (VM)
 #   make soak          hundreds of MB to and from Linux TCP, SHA-256 compared (VM)
+#   make profile       kernel function calls per segment, TTP against Linux (VM)
 #   make check         checkpatch --strict, sparse and W=1 builds on 6.1 and 6.12
 #   make clean
 #
@@ -20,7 +21,7 @@ KDIR ?= $(shell $(TOP)/scripts/kdir)
 KERNEL ?= 6.1
 T ?=
 
-.PHONY: all modules tools clean check test demo bench soak deps help
+.PHONY: all modules tools clean check test demo bench soak profile deps help
 
 all: modules
 
@@ -66,5 +67,8 @@ bench:
 soak:
 	$(TOP)/scripts/soak --kernel $(KERNEL)
 
+profile:
+	$(TOP)/scripts/profile --kernel $(KERNEL)
+
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
