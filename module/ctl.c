@@ -90,7 +90,7 @@ static void ttp_ctl_xmit(struct net *net, const struct icmphdr *hdr,
 	h->checksum = 0;
 	h->checksum = ip_compute_csum(h, skb->len);
 	ttp_ctl_count_out(net, hdr->type);
-	ttp_ip_send(net, skb, &r, TTPPROTO_CONTROL,
+	ttp_ip_send(ttp_net(net), skb, &r, TTPPROTO_CONTROL,
 		    READ_ONCE(ttp_net(net)->cfg.default_ttl));
 out:
 	ttp_route_put(&r);

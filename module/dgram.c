@@ -576,7 +576,7 @@ static int ttp_dgram_xmit(struct sock *sk, struct msghdr *msg, size_t len,
 		uh->check = CSUM_MANGLED_0;
 	skb->ip_summed = CHECKSUM_NONE;
 
-	err = ttp_ip_send(net, skb, r, TTPPROTO_DGRAM,
+	err = ttp_ip_send(ttp_net(net), skb, r, TTPPROTO_DGRAM,
 			  READ_ONCE(ttp_net(net)->cfg.default_ttl));
 	if (err == -ENOBUFS) {
 		/*

@@ -33,16 +33,23 @@
 /* --- routing ---------------------------------------------------------- */
 
 /* Is @addr an address of a TTP-enabled device of @net? */
-bool ttp_ip_is_local(struct net *net, __be32 addr)
+static bool ttp_ip_local_on(struct net *net, __be32 addr,
+			    const struct ttp_ndev *in)
 {
 	struct net_device *dev;
 	bool local;
 
 	rcu_read_lock();
 	dev = __ip_dev_find(net, addr, false);
-	local = dev && ttp_ndev_enabled(dev);
+	/* The device a packet came in on is enabled: its hook took it. */
+	local = dev && ((in && dev == in->dev) || ttp_ndev_enabled(dev));
 	rcu_read_unlock();
 	return local;
+}
+
+bool ttp_ip_is_local(struct net *net, __be32 addr)
+{
+	return ttp_ip_local_on(net, addr, NULL);
 }
 
 static int ttp_route_check(struct net *net, struct ttp_route *r)
@@ -195,7 +202,7 @@ static int ttp_ip_xmit(struct net *net, struct sk_buff *skb,
 
 /**
  * ttp_ip_send - put the network header on a transport segment and send it
- * @net: namespace
+ * @tn: the namespace's TTP state
  * @skb: transport header and payload; headroom per ttp_ip_headroom()
  * @r: the route from ttp_route_output()
  * @proto: TTPPROTO_*
@@ -207,10 +214,9 @@ static int ttp_ip_xmit(struct net *net, struct sk_buff *skb,
  * Return: 0 or a negative errno for the sender (-EMSGSIZE, -EHOSTUNREACH,
  * -ENOBUFS).
  */
-int ttp_ip_send(struct net *net, struct sk_buff *skb,
+int ttp_ip_send(struct ttp_net *tn, struct sk_buff *skb,
 		const struct ttp_route *r, u8 proto, u8 ttl)
 {
-	struct ttp_net *tn = ttp_net(net);
 	struct iphdr *iph;
 
 	TTP_INC_STATS(tn, TTP_MIB_IP_OUT_REQUESTS);
@@ -233,7 +239,7 @@ int ttp_ip_send(struct net *net, struct sk_buff *skb,
 	iph->saddr = r->saddr;
 	iph->daddr = r->daddr;
 	ip_send_check(iph);
-	return ttp_ip_xmit(net, skb, r);
+	return ttp_ip_xmit(tn->net, skb, r);
 }
 
 void ttp_ip_report_error(struct sk_buff *skb, int err)
@@ -259,26 +265,26 @@ static void ttp_ip_drop(struct net *net, struct sk_buff *skb, int field)
 	kfree_skb(skb);
 }
 
-static void ttp_ip_local_deliver(struct net *net, struct sk_buff *skb)
+static void ttp_ip_local_deliver(struct ttp_net *tn, struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
 	__skb_pull(skb, skb_network_header_len(skb));
 	switch (iph->protocol) {
 	case TTPPROTO_DGRAM:
-		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DELIVERS);
+		TTP_INC_STATS(tn, TTP_MIB_IP_IN_DELIVERS);
 		ttp_dgram_rcv(skb);
 		return;
 	case TTPPROTO_CONTROL:
-		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DELIVERS);
+		TTP_INC_STATS(tn, TTP_MIB_IP_IN_DELIVERS);
 		ttp_ctl_rcv(skb);
 		return;
 	case TTPPROTO_STREAM:
-		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DELIVERS);
-		ttp_stream_rcv(skb);
+		TTP_INC_STATS(tn, TTP_MIB_IP_IN_DELIVERS);
+		ttp_stream_rcv(tn, skb);
 		return;
 	}
-	TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_UNKNOWN_PROTOS);
+	TTP_INC_STATS(tn, TTP_MIB_IP_IN_UNKNOWN_PROTOS);
 	ttp_ctl_send(skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
 	kfree_skb(skb);
 }
@@ -396,6 +402,7 @@ static int ttp_ip_check(struct sk_buff *skb)
 void ttp_ip_rcv(struct sk_buff *skb, struct ttp_ndev *nd)
 {
 	struct net *net = dev_net(skb->dev);
+	struct ttp_net *tn;
 	int bad;
 
 	/* Frames for another MAC reach us only in promiscuous mode. */
@@ -403,10 +410,12 @@ void ttp_ip_rcv(struct sk_buff *skb, struct ttp_ndev *nd)
 		consume_skb(skb);
 		return;
 	}
-	TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_RECEIVES);
+	/* A hooked device's namespace is its own: its state says which. */
+	tn = nd ? nd->tn : ttp_net(net);
+	TTP_INC_STATS(tn, TTP_MIB_IP_IN_RECEIVES);
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (!skb) {
-		TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_DISCARDS);
+		TTP_INC_STATS(tn, TTP_MIB_IP_IN_DISCARDS);
 		return;
 	}
 	/*
@@ -420,12 +429,12 @@ void ttp_ip_rcv(struct sk_buff *skb, struct ttp_ndev *nd)
 	bad = ttp_ip_check(skb);
 	if (bad >= 0) {
 		if (bad == TTP_MIB_IP_IN_CSUM_ERRORS)
-			TTP_NET_INC_STATS(net, TTP_MIB_IP_IN_HDR_ERRORS);
+			TTP_INC_STATS(tn, TTP_MIB_IP_IN_HDR_ERRORS);
 		ttp_ip_drop(net, skb, bad);
 		return;
 	}
-	if (ttp_ip_is_local(net, ip_hdr(skb)->daddr))
-		ttp_ip_local_deliver(net, skb);
+	if (ttp_ip_local_on(net, ip_hdr(skb)->daddr, nd))
+		ttp_ip_local_deliver(tn, skb);
 	else
 		ttp_ip_forward(net, skb, nd);
 }

@@ -16,6 +16,7 @@
 #include <uapi/linux/ttp.h>
 
 struct ttp_ndev;
+struct ttp_net;
 
 /*
  * Where a packet goes: the result of a routing decision.  @rt holds the
@@ -44,7 +45,7 @@ bool ttp_ip_is_local(struct net *net, __be32 addr);
  * of r->dev plus sizeof(struct iphdr)).  Consumes @skb.  Returns 0, or a
  * negative errno the caller may report (-EHOSTUNREACH, -ENOBUFS, ...).
  */
-int ttp_ip_send(struct net *net, struct sk_buff *skb,
+int ttp_ip_send(struct ttp_net *tn, struct sk_buff *skb,
 		const struct ttp_route *r, u8 proto, u8 ttl);
 
 /*

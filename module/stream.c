@@ -52,7 +52,7 @@ static bool ttp_stream_counts_estab(int state)
 void ttp_stream_set_state(struct sock *sk, int state)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	struct ttp_net *tn = ttp_net(sock_net(sk));
+	struct ttp_net *tn = ttp_stream_tn(sk);
 	int old = sk->sk_state;
 
 	if (old == state)
@@ -97,7 +97,7 @@ int ttp_stream_event(struct sock *sk, enum ttp_stream_event ev)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	const struct ttp_stream_trans *tr;
-	struct ttp_net *tn = ttp_net(sock_net(sk));
+	struct ttp_net *tn = ttp_stream_tn(sk);
 	int old = sk->sk_state;
 
 	if (old >= TTP_NR_STATES)
@@ -244,6 +244,7 @@ static void ttp_stream_init_sock(struct sock *sk)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 
+	ss->tn = ttp_net(sock_net(sk));
 	sk->sk_protocol = TTPPROTO_STREAM;
 	/* As inet_create(): sock_init_data() leaves it NULL. */
 	sk->sk_backlog_rcv = ttp_stream_backlog_rcv;
@@ -766,7 +767,10 @@ static int ttp_stream_send_wait(struct sock *sk, long *timeo,
 		return sock_intr_errno(*timeo);
 	/* What is queued goes before we sleep (Nagle may hold a part). */
 	ttp_stream_push(sk, false);
+	/* On the wait queue only to sleep: every wakeup costs the waker. */
+	add_wait_queue(sk_sleep(sk), wait);
 	sk_wait_event(sk, timeo, ttp_stream_send_ready(sk), wait);
+	remove_wait_queue(sk_sleep(sk), wait);
 	return 0;
 }
 
@@ -789,7 +793,6 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
-	add_wait_queue(sk_sleep(sk), &wait);
 	while (copied < len) {
 		err = ttp_stream_send_error(sk);
 		if (err)
@@ -821,11 +824,11 @@ static int ttp_stream_sendmsg(struct socket *sock, struct msghdr *msg,
 		 * ACKs waiting on the backlog are taken in (as tcp_sendmsg()
 		 * does): they open the windows and clock out what follows.
 		 */
-		if (++segs % 16 == 0)
-			sk_flush_backlog(sk);
+		if (++segs % 16)
+			continue;
+		sk_flush_backlog(sk);
 		ttp_stream_push(sk, false);
 	}
-	remove_wait_queue(sk_sleep(sk), &wait);
 	if (copied) {
 		ttp_stream_mark_push(sk);
 		ttp_stream_push(sk, false);
@@ -877,7 +880,7 @@ static int ttp_stream_copy(struct sock *sk, struct msghdr *msg, size_t len,
 		WRITE_ONCE(ss->copied_seq, ss->copied_seq + n);
 		if (cb->off == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+			consume_skb(skb);
 		}
 	}
 	return copied;
@@ -904,7 +907,6 @@ static int ttp_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
-	add_wait_queue(sk_sleep(sk), &wait);
 	while (copied < len) {
 		n = ttp_stream_copy(sk, msg, len - copied, flags, copied);
 		if (n < 0) {
@@ -935,9 +937,10 @@ static int ttp_stream_recvmsg(struct socket *sock, struct msghdr *msg,
 			err = sock_intr_errno(timeo);
 			break;
 		}
+		add_wait_queue(sk_sleep(sk), &wait);
 		sk_wait_event(sk, &timeo, ttp_stream_recv_ready(sk), &wait);
+		remove_wait_queue(sk_sleep(sk), &wait);
 	}
-	remove_wait_queue(sk_sleep(sk), &wait);
 	if (!(flags & MSG_PEEK) && copied)
 		ttp_stream_window_update(sk);
 out:
@@ -1117,7 +1120,7 @@ static void ttp_stream_xfer_info(struct sock *sk, struct ttp_info *info)
 /* TTP_INFO, under lock_sock(). */
 static void ttp_stream_get_info(struct sock *sk, struct ttp_info *info)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	bool synced = sk->sk_state != TTP_CLOSED &&
 		      sk->sk_state != TTP_LISTEN &&
@@ -1217,7 +1220,7 @@ static int ttp_stream_release(struct socket *sock)
 
 	if (!sk)
 		return 0;
-	tn = ttp_net(sock_net(sk));
+	tn = ttp_stream_tn(sk);
 	lock_sock(sk);
 	abort = !skb_queue_empty(&sk->sk_receive_queue) ||
 		(sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime);

@@ -14,6 +14,7 @@
 #ifndef _TTP_STREAM_H
 #define _TTP_STREAM_H
 
+#include <linux/ip.h>
 #include <linux/list.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
@@ -157,6 +158,12 @@ enum {
 
 struct ttp_stream_sock {
 	struct sock sk;		/* first: sk_alloc() allocates the whole */
+	/*
+	 * The namespace's TTP state, looked up once: net_generic() takes
+	 * the RCU read lock per call, and the data path would otherwise
+	 * call it a score of times per segment.  The socket pins its netns.
+	 */
+	struct ttp_net *tn;
 
 	/* The 4-tuple; written under lock_sock() and the table lock. */
 	__be32 saddr;
@@ -272,9 +279,14 @@ static inline struct ttp_stream_sock *ttp_stream_sk(const struct sock *sk)
 	return container_of(sk, struct ttp_stream_sock, sk);
 }
 
+static inline struct ttp_net *ttp_stream_tn(const struct sock *sk)
+{
+	return ttp_stream_sk(sk)->tn;
+}
+
 static inline struct ttp_stream_table *ttp_stream_table(const struct sock *sk)
 {
-	return ttp_net(sock_net(sk))->stream;
+	return ttp_stream_tn(sk)->stream;
 }
 
 /*
@@ -343,7 +355,7 @@ int ttp_stream_listen_start(struct sock *sk);
 void ttp_stream_bind_child(struct sock *sk);
 int ttp_stream_hash_conn(struct sock *sk);
 void ttp_stream_unhash_conn(struct sock *sk);
-struct sock *ttp_stream_lookup_conn(struct net *net, __be32 saddr,
+struct sock *ttp_stream_lookup_conn(struct ttp_net *tn, __be32 saddr,
 				    __be16 sport, __be32 daddr, __be16 dport);
 struct sock *ttp_stream_lookup_listener(struct net *net, __be32 daddr,
 					__be16 dport, int ifindex);
@@ -372,18 +384,27 @@ int ttp_stream_tw_init(void);
 void ttp_stream_tw_exit(void);
 
 /* stream_in.c */
-void ttp_stream_rcv(struct sk_buff *skb);
+void ttp_stream_rcv(struct ttp_net *tn, struct sk_buff *skb);
 int ttp_stream_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* stream_out.c */
+#define TTP_STREAM_MAX_HDR	(sizeof(struct tcphdr) + 40)
+
+/* Room in front of a segment's payload for every header below it. */
+static inline unsigned int ttp_stream_headroom(void)
+{
+	return LL_MAX_HEADER + sizeof(struct iphdr) + TTP_STREAM_MAX_HDR;
+}
+
 u32 ttp_stream_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq);
-int ttp_stream_send_seg(struct sock *sk, struct sk_buff *skb, u8 flags,
-			u32 seq);
+struct ttp_route;
+int ttp_stream_route(struct sock *sk, struct ttp_route *r);
+int ttp_stream_send_seg(struct sock *sk, const struct ttp_route *r,
+			struct sk_buff *skb, u8 flags, u32 seq);
 void ttp_stream_send_reset(struct net *net, struct sk_buff *in_skb);
 int ttp_stream_send_bare(struct net *net, const struct ttp_stream_tuple *k,
 			 u32 seq, u32 ack, u8 flags, u16 win, int oif);
-unsigned int ttp_stream_headroom(void);
 
 /* stream_send.c */
 int ttp_stream_sndbuf(const struct sock *sk);

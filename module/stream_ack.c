@@ -33,7 +33,7 @@
 
 static unsigned long ttp_stream_rto_from_srtt(const struct sock *sk)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	u64 rto_us = (ss->srtt_us >> 3) +
 		     max_t(u32, jiffies_to_usecs(1), ss->rttvar_us);
@@ -48,7 +48,7 @@ static unsigned long ttp_stream_rto_from_srtt(const struct sock *sk)
 void ttp_stream_rtt_init(struct sock *sk)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int ms = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_rto_init_ms);
+	int ms = READ_ONCE(ttp_stream_tn(sk)->cfg.stream_rto_init_ms);
 
 	ss->srtt_us = 0;
 	ss->rttvar_us = 0;
@@ -137,7 +137,7 @@ static void ttp_stream_fast_retransmit(struct sock *sk)
 	/* Not twice for one window of data (step 1's "recover" check). */
 	if (ttp_seq_before(ss->snd_una, ss->recover))
 		return;
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_FAST_RETRANS);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_FAST_RETRANS);
 	ss->ssthresh = ttp_stream_half_flight(ss);
 	ss->recover = ss->snd_max;
 	ss->ca_state = TTP_CA_RECOVERY;
@@ -195,7 +195,7 @@ static void ttp_stream_check_spurious(struct sock *sk, u32 now)
 	if (!stamp || ss->min_rtt_us == U32_MAX ||
 	    now - stamp >= ss->min_rtt_us)
 		return;
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_SPURIOUS_RTOS);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_SPURIOUS_RTOS);
 	ss->cwnd = max(ss->cwnd, ss->prior_cwnd);
 	ss->ssthresh = max(ss->ssthresh, ss->prior_ssthresh);
 	ss->ca_state = TTP_CA_OPEN;
@@ -256,7 +256,6 @@ static void ttp_stream_new_ack(struct sock *sk, u32 ack)
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	u32 prior_inflight = ss->snd_nxt - ss->snd_una;
 	u32 acked = ack - ss->snd_una;
-	u32 now = ttp_stream_now_us();
 
 	WRITE_ONCE(ss->snd_una, ack);
 	/* Acked beyond where an RTO made us go back: skip ahead. */
@@ -264,7 +263,8 @@ static void ttp_stream_new_ack(struct sock *sk, u32 ack)
 		WRITE_ONCE(ss->snd_nxt, ack);
 	ttp_stream_free_acked(sk, ack);
 	if (ss->rtt_start_us && !ttp_seq_before(ack, ss->rtt_seq)) {
-		ttp_stream_rtt_sample(sk, now - ss->rtt_start_us);
+		ttp_stream_rtt_sample(sk, ttp_stream_now_us() -
+				      ss->rtt_start_us);
 		ss->rtt_start_us = 0;
 	}
 	WRITE_ONCE(ss->retries, 0);
@@ -273,7 +273,7 @@ static void ttp_stream_new_ack(struct sock *sk, u32 ack)
 		ttp_stream_recovery_ack(sk, acked);
 		break;
 	case TTP_CA_LOSS:
-		ttp_stream_check_spurious(sk, now);
+		ttp_stream_check_spurious(sk, ttp_stream_now_us());
 		if (ss->ca_state == TTP_CA_LOSS &&
 		    !ttp_seq_before(ack, ss->recover))
 			ss->ca_state = TTP_CA_OPEN;
@@ -335,7 +335,7 @@ bool ttp_stream_ack(struct sock *sk, const struct ttp_stream_cb *cb)
  */
 void ttp_stream_rto_fire(struct sock *sk)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	unsigned long max = msecs_to_jiffies(READ_ONCE(cfg->stream_rto_max_ms));
 
@@ -347,7 +347,7 @@ void ttp_stream_rto_fire(struct sock *sk)
 		sk_error_report(sk);
 		return;
 	}
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_TIMEOUTS);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_TIMEOUTS);
 	if (!ss->retries) {
 		/* The first timeout of this loss: halve, remember for undo. */
 		ss->prior_cwnd = ss->cwnd;

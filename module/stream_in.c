@@ -112,7 +112,7 @@ static void ttp_stream_ack_now(struct sock *sk)
 /* RFC 5961: the answer to a suspicious RST or SYN. */
 static void ttp_stream_challenge_ack(struct sock *sk)
 {
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_CHALLENGE_ACKS);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_CHALLENGE_ACKS);
 	ttp_stream_ack_now(sk);
 }
 
@@ -195,7 +195,7 @@ static bool ttp_stream_synq_evict(struct sock *sk)
 	bh_lock_sock(victim);
 	if (victim->sk_state == TTP_SYN_RECEIVED) {
 		ttp_stream_done(victim);
-		TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_SYNQ_EVICTIONS);
+		TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_SYNQ_EVICTIONS);
 		done = true;
 	}
 	bh_unlock_sock(victim);
@@ -467,9 +467,13 @@ static void ttp_stream_do_rcv(struct sock *sk, struct sk_buff *skb)
 	default:
 		queued = ttp_stream_rcv_synced(sk, skb);
 	}
-	/* Unless its payload was queued, the segment ends here. */
+	/*
+	 * Unless its payload was queued, the segment ends here: consumed,
+	 * as Linux frees a pure ACK, so that a drop monitor (dropwatch,
+	 * the skb:kfree_skb tracepoint) does not list every ACK as a drop.
+	 */
 	if (!queued)
-		kfree_skb(skb);
+		consume_skb(skb);
 }
 
 /**
@@ -490,25 +494,26 @@ int ttp_stream_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 
 /**
  * ttp_stream_rcv - a stream segment for one of our addresses
+ * @tn: the namespace it arrived in
  * @skb: data at the stream header, network header set; consumed
  *
  * Softirq context.
  */
-void ttp_stream_rcv(struct sk_buff *skb)
+void ttp_stream_rcv(struct ttp_net *tn, struct sk_buff *skb)
 {
-	struct net *net = dev_net(skb->dev);
+	struct net *net = tn->net;
 	const struct iphdr *iph;
 	struct sock *sk;
 
-	TTP_NET_INC_STATS(net, TTP_MIB_STREAM_IN_SEGS);
+	TTP_INC_STATS(tn, TTP_MIB_STREAM_IN_SEGS);
 	if (!ttp_stream_check(net, skb)) {
-		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_IN_ERRS);
+		TTP_INC_STATS(tn, TTP_MIB_STREAM_IN_ERRS);
 		kfree_skb(skb);
 		return;
 	}
 	iph = ip_hdr(skb);
 	rcu_read_lock();
-	sk = ttp_stream_lookup_conn(net, iph->saddr, tcp_hdr(skb)->source,
+	sk = ttp_stream_lookup_conn(tn, iph->saddr, tcp_hdr(skb)->source,
 				    iph->daddr, tcp_hdr(skb)->dest);
 	if (!sk) {
 		switch (ttp_stream_tw_rcv(net, skb)) {

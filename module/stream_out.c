@@ -16,7 +16,6 @@
 /* MSS (4) + NOP (1) + window scale (3): 8 bytes, on SYNs only. */
 #define TTP_STREAM_SYN_OPTLEN	8
 #define TTP_STREAM_MSS_OPTLEN	4	/* a SYN-ACK to a SYN without wscale */
-#define TTP_STREAM_MAX_HDR	(sizeof(struct tcphdr) + 40)
 
 /* Everything a segment's header needs. */
 struct ttp_stream_seg {
@@ -34,11 +33,6 @@ struct ttp_stream_seg {
 	u8 wscale;
 	int oif;
 };
-
-unsigned int ttp_stream_headroom(void)
-{
-	return LL_MAX_HEADER + sizeof(struct iphdr) + TTP_STREAM_MAX_HDR;
-}
 
 static siphash_aligned_key_t ttp_stream_isn_key;
 
@@ -83,7 +77,7 @@ static void ttp_stream_put_syn_opts(u8 *p, const struct ttp_stream_seg *seg)
  * Push the header described by @seg in front of @skb's payload and send
  * it along @r.  Consumes @skb.
  */
-static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
+static int ttp_stream_xmit(struct ttp_net *tn, struct sk_buff *skb,
 			   const struct ttp_stream_seg *seg,
 			   const struct ttp_route *r)
 {
@@ -99,7 +93,7 @@ static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
 		kfree_skb(skb);
 		return err;
 	}
-	th = skb_push(skb, hlen);
+	th = __skb_push(skb, hlen);	/* skb_cow_head() made the room */
 	skb_reset_transport_header(skb);
 	memset(th, 0, hlen);
 	th->source = seg->sport;
@@ -116,11 +110,11 @@ static int ttp_stream_xmit(struct net *net, struct sk_buff *skb,
 				      skb_checksum(skb, 0, skb->len, 0));
 	skb->ip_summed = CHECKSUM_NONE;
 
-	TTP_NET_INC_STATS(net, TTP_MIB_STREAM_OUT_SEGS);
+	TTP_INC_STATS(tn, TTP_MIB_STREAM_OUT_SEGS);
 	if (seg->flags & TTP_TH_RST)
-		TTP_NET_INC_STATS(net, TTP_MIB_STREAM_OUT_RSTS);
-	return ttp_ip_send(net, skb, r, TTPPROTO_STREAM,
-			   READ_ONCE(ttp_net(net)->cfg.default_ttl));
+		TTP_INC_STATS(tn, TTP_MIB_STREAM_OUT_RSTS);
+	return ttp_ip_send(tn, skb, r, TTPPROTO_STREAM,
+			   READ_ONCE(tn->cfg.default_ttl));
 }
 
 /* The header of a segment of @sk's connection. */
@@ -155,7 +149,14 @@ static void ttp_stream_seg_init(struct sock *sk, struct ttp_stream_seg *seg,
 		ttp_stream_ack_sent(sk);
 }
 
-static int ttp_stream_route(struct sock *sk, struct ttp_route *r)
+/**
+ * ttp_stream_route - the route of @sk's segments
+ * @sk: socket, locked
+ * @r: filled in on success; release with ttp_route_put()
+ *
+ * Return: 0 or the errno of ttp_route_output().
+ */
+int ttp_stream_route(struct sock *sk, struct ttp_route *r)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 
@@ -174,7 +175,6 @@ static int ttp_stream_route(struct sock *sk, struct ttp_route *r)
 int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	struct net *net = sock_net(sk);
 	struct ttp_stream_seg seg;
 	struct ttp_route r;
 	struct sk_buff *skb;
@@ -208,7 +208,7 @@ int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 		skb_set_owner_w(skb, sk);
 	WRITE_ONCE(ss->segs_out, ss->segs_out + 1);
 	ttp_stream_seg_init(sk, &seg, flags, seq);
-	err = ttp_stream_xmit(net, skb, &seg, &r);
+	err = ttp_stream_xmit(ttp_stream_tn(sk), skb, &seg, &r);
 	ttp_route_put(&r);
 	return err;
 }
@@ -216,28 +216,20 @@ int ttp_stream_send_ctl(struct sock *sk, u8 flags, u32 seq)
 /**
  * ttp_stream_send_seg - send @skb's payload as a segment of @sk
  * @sk: socket, locked
+ * @r: the route from ttp_stream_route(), held by the caller
  * @skb: payload, headroom of ttp_stream_headroom(); consumed
  * @flags: TTP_TH_* (ACK, maybe PSH, FIN)
  * @seq: sequence number of its first byte
  */
-int ttp_stream_send_seg(struct sock *sk, struct sk_buff *skb, u8 flags,
-			u32 seq)
+int ttp_stream_send_seg(struct sock *sk, const struct ttp_route *r,
+			struct sk_buff *skb, u8 flags, u32 seq)
 {
 	struct ttp_stream_seg seg;
-	struct ttp_route r;
-	int err;
 
-	err = ttp_stream_route(sk, &r);
-	if (err) {
-		kfree_skb(skb);
-		return err;
-	}
 	WRITE_ONCE(ttp_stream_sk(sk)->segs_out,
 		   ttp_stream_sk(sk)->segs_out + 1);
 	ttp_stream_seg_init(sk, &seg, flags, seq);
-	err = ttp_stream_xmit(sock_net(sk), skb, &seg, &r);
-	ttp_route_put(&r);
-	return err;
+	return ttp_stream_xmit(ttp_stream_tn(sk), skb, &seg, r);
 }
 
 /**
@@ -278,7 +270,7 @@ void ttp_stream_send_reset(struct net *net, struct sk_buff *in_skb)
 			GFP_ATOMIC);
 	if (skb) {
 		skb_reserve(skb, ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR);
-		ttp_stream_xmit(net, skb, &seg, &r);
+		ttp_stream_xmit(ttp_net(net), skb, &seg, &r);
 	}
 	ttp_route_put(&r);
 }
@@ -314,7 +306,7 @@ int ttp_stream_send_bare(struct net *net, const struct ttp_stream_tuple *k,
 			GFP_ATOMIC);
 	if (skb) {
 		skb_reserve(skb, ttp_ip_headroom(r.dev) + TTP_STREAM_MAX_HDR);
-		err = ttp_stream_xmit(net, skb, &seg, &r);
+		err = ttp_stream_xmit(ttp_net(net), skb, &seg, &r);
 	} else {
 		err = -ENOBUFS;
 	}

@@ -33,7 +33,7 @@
 /* SO_RCVBUF, within net.ttp.stream_rmem's min and max. */
 int ttp_stream_rcvbuf(const struct sock *sk)
 {
-	const int *r = ttp_net(sock_net(sk))->cfg.stream_rmem;
+	const int *r = ttp_stream_tn(sk)->cfg.stream_rmem;
 
 	return clamp(READ_ONCE(sk->sk_rcvbuf), READ_ONCE(r[0]),
 		     READ_ONCE(r[2]));
@@ -49,7 +49,7 @@ int ttp_stream_rcvbuf(const struct sock *sk)
  */
 static bool ttp_stream_rmem_ok(const struct sock *sk, unsigned int more)
 {
-	struct ttp_net *tn = ttp_net(sock_net(sk));
+	struct ttp_net *tn = ttp_stream_tn(sk);
 
 	return atomic_read(&sk->sk_rmem_alloc) + more <=
 	       2 * (unsigned int)ttp_stream_rcvbuf(sk) &&
@@ -62,7 +62,7 @@ static void ttp_stream_rfree(struct sk_buff *skb)
 	struct sock *sk = skb->sk;
 
 	atomic_sub(skb->truesize, &sk->sk_rmem_alloc);
-	atomic_long_sub(skb->truesize, &ttp_net(sock_net(sk))->stream_mem);
+	atomic_long_sub(skb->truesize, &ttp_stream_tn(sk)->stream_mem);
 }
 
 /* skb_set_owner_r(), also charging the namespace. */
@@ -73,7 +73,7 @@ void ttp_stream_set_owner_r(struct sk_buff *skb, struct sock *sk)
 	skb->sk = sk;
 	skb->destructor = ttp_stream_rfree;
 	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
-	atomic_long_add(skb->truesize, &ttp_net(sock_net(sk))->stream_mem);
+	atomic_long_add(skb->truesize, &ttp_stream_tn(sk)->stream_mem);
 }
 
 static u32 ttp_stream_rmss(const struct ttp_stream_sock *ss)
@@ -90,7 +90,7 @@ static void ttp_stream_count_zero(struct sock *sk, u32 old, u32 win)
 	if (ss->zero_wnd == !win)
 		return;
 	ss->zero_wnd = !win;
-	TTP_NET_INC_STATS(sock_net(sk), win ?
+	TTP_INC_STATS(ttp_stream_tn(sk), win ?
 			  TTP_MIB_STREAM_FROM_ZERO_WINDOW_ADV :
 			  TTP_MIB_STREAM_TO_ZERO_WINDOW_ADV);
 	trace_ttp_window(ss->saddr, ss->sport, ss->daddr, ss->dport,
@@ -181,7 +181,7 @@ void ttp_stream_ack_sent(struct sock *sk)
 void ttp_stream_ack_schedule(struct sock *sk, bool now)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int delack = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_delack_ms);
+	int delack = READ_ONCE(ttp_stream_tn(sk)->cfg.stream_delack_ms);
 
 	if (now || ss->quickack || !delack ||
 	    ss->rcv_nxt - ss->rcv_wup > ttp_stream_rmss(ss)) {
@@ -215,7 +215,7 @@ static bool ttp_stream_ofo_queue(struct sock *sk, struct sk_buff *skb)
 		cb->flags &= ~TTP_TH_FIN;
 	}
 	if (!ttp_stream_rmem_ok(sk, skb->truesize)) {
-		TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_OFO_DROP);
+		TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_OFO_DROP);
 		return false;
 	}
 	if (!len || !pskb_pull(skb, tcp_hdr(skb)->doff * 4) ||
@@ -245,7 +245,7 @@ static bool ttp_stream_ofo_queue(struct sock *sk, struct sk_buff *skb)
 		__skb_queue_head(q, skb);
 	else
 		__skb_queue_after(q, p, skb);
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_OFO_QUEUE);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_OFO_QUEUE);
 	return true;
 }
 
@@ -312,7 +312,7 @@ bool ttp_stream_data(struct sock *sk, struct sk_buff *skb, bool *fin)
 		return false;
 	/* Past the buffer's end (a peer ignoring our window): drop. */
 	if (!ttp_stream_rmem_ok(sk, 0)) {
-		TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_RCVQ_DROP);
+		TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_RCVQ_DROP);
 		return false;
 	}
 	if (!pskb_pull(skb, tcp_hdr(skb)->doff * 4) || pskb_trim(skb, off + len))

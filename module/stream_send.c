@@ -22,6 +22,7 @@
 #include <linux/timekeeping.h>
 #include <net/sock.h>
 
+#include "ip.h"
 #include "stats.h"
 #include "stream.h"
 #include "trace.h"
@@ -36,7 +37,7 @@ u32 ttp_stream_now_us(void)
 /* SO_SNDBUF, within net.ttp.stream_wmem's min and max. */
 int ttp_stream_sndbuf(const struct sock *sk)
 {
-	const int *w = ttp_net(sock_net(sk))->cfg.stream_wmem;
+	const int *w = ttp_stream_tn(sk)->cfg.stream_wmem;
 
 	return clamp(READ_ONCE(sk->sk_sndbuf), READ_ONCE(w[0]),
 		     READ_ONCE(w[2]));
@@ -44,7 +45,7 @@ int ttp_stream_sndbuf(const struct sock *sk)
 
 static bool ttp_stream_ns_mem_ok(const struct sock *sk)
 {
-	struct ttp_net *tn = ttp_net(sock_net(sk));
+	struct ttp_net *tn = ttp_stream_tn(sk);
 
 	return atomic_long_read(&tn->stream_mem) <
 	       (long)READ_ONCE(tn->cfg.stream_mem_max_kb) << 10;
@@ -60,7 +61,7 @@ bool ttp_stream_memory_free(const struct sock *sk)
 static void ttp_stream_charge_w(struct sock *sk, int bytes)
 {
 	sk_wmem_queued_add(sk, bytes);
-	atomic_long_add(bytes, &ttp_net(sock_net(sk))->stream_mem);
+	atomic_long_add(bytes, &ttp_stream_tn(sk)->stream_mem);
 }
 
 static void ttp_stream_free_skb(struct sock *sk, struct sk_buff *skb)
@@ -226,13 +227,60 @@ void ttp_stream_queue_fin(struct sock *sk)
 
 /* --- transmission ----------------------------------------------------- */
 
+/*
+ * A burst: the segments one call sends.  They share one route lookup
+ * and one clock reading (as tcp_write_xmit() refreshes its clock once),
+ * and go with BHs off, so the cable's receive side runs once for up to
+ * TTP_STREAM_BURST of them instead of once each: the per-packet cost a
+ * GSO stack saves by handing the device one large skb.  The bound keeps
+ * a burst well inside the receiver's backlog (netdev_max_backlog).
+ */
+#define TTP_STREAM_BURST 32
+
+struct ttp_stream_burst {
+	struct ttp_route r;	/* r.rt: NULL until the first segment */
+	u32 now_us;
+	unsigned int segs;
+};
+
+static void ttp_stream_burst_begin(struct ttp_stream_burst *b)
+{
+	b->r.rt = NULL;
+	b->segs = 0;
+	local_bh_disable();
+}
+
+static void ttp_stream_burst_end(struct ttp_stream_burst *b)
+{
+	ttp_route_put(&b->r);
+	local_bh_enable();
+}
+
+/* Let the receive side run after every TTP_STREAM_BURST segments. */
+static int ttp_stream_burst_next(struct sock *sk, struct ttp_stream_burst *b)
+{
+	if (b->segs && b->segs % TTP_STREAM_BURST == 0) {
+		local_bh_enable();
+		local_bh_disable();
+	}
+	if (!b->r.rt) {
+		int err = ttp_stream_route(sk, &b->r);
+
+		if (err)
+			return err;
+		b->now_us = ttp_stream_now_us() ? : 1;
+	}
+	b->segs++;
+	return 0;
+}
+
 static void ttp_stream_count_rtx(struct sock *sk, const struct sk_buff *skb,
 				 u32 len)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	struct ttp_stream_cb *cb = TTP_STREAM_CB(skb);
 
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_RETRANS_SEGS);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_RETRANS_SEGS);
 	WRITE_ONCE(ss->total_retrans, ss->total_retrans + 1);
 	WRITE_ONCE(ss->bytes_retrans, ss->bytes_retrans + len);
 	if (cb->rtx < U8_MAX)
@@ -249,7 +297,7 @@ static void ttp_stream_count_rtx(struct sock *sk, const struct sk_buff *skb,
  * before.
  */
 static int ttp_stream_xmit_skb(struct sock *sk, struct sk_buff *skb,
-			       bool rtx)
+			       bool rtx, struct ttp_stream_burst *b)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	struct ttp_stream_cb *cb = TTP_STREAM_CB(skb);
@@ -258,6 +306,9 @@ static int ttp_stream_xmit_skb(struct sock *sk, struct sk_buff *skb,
 	u8 flags = cb->flags;
 	int err;
 
+	err = ttp_stream_burst_next(sk, b);
+	if (err)
+		return err;
 	if (ttp_seq_before(seq, ss->snd_una)) {
 		off = min(ss->snd_una - seq, skb->len);
 		seq += off;
@@ -273,11 +324,11 @@ static int ttp_stream_xmit_skb(struct sock *sk, struct sk_buff *skb,
 	}
 	if (!c->len)
 		flags &= ~TTP_TH_PSH;
-	cb->tx_us = ttp_stream_now_us() ? : 1;
+	cb->tx_us = b->now_us;
 	if (rtx)
 		ttp_stream_count_rtx(sk, skb, c->len);
 	WRITE_ONCE(ss->bytes_sent, ss->bytes_sent + c->len);
-	err = ttp_stream_send_seg(sk, c, flags, seq);
+	err = ttp_stream_send_seg(sk, &b->r, c, flags, seq);
 	/* Lost on the way down: the retransmission timer covers it. */
 	return err == -ENOBUFS ? 0 : err;
 }
@@ -308,6 +359,92 @@ static int ttp_stream_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	cb->flags &= ~(TTP_TH_FIN | TTP_TH_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
 	return 0;
+}
+
+/*
+ * Move the first @n bytes of @from's page frags to the end of @to, as
+ * skb_shift() (not exported) does.  Both are unsent queue segments:
+ * paged only, never cloned.  False, moving nothing, if @to has no frag
+ * slot left.
+ */
+static bool ttp_stream_shift(struct sk_buff *to, struct sk_buff *from, u32 n)
+{
+	struct skb_shared_info *fs = skb_shinfo(from), *ts = skb_shinfo(to);
+	u32 left = n, sz;
+	skb_frag_t *f;
+	int i = 0, j;
+
+	if (skb_headlen(from) || skb_cloned(to) || skb_cloned(from))
+		return false;
+	/* Frag slots needed, at most: one per frag touched. */
+	for (sz = 0; i < fs->nr_frags && sz < n; i++)
+		sz += skb_frag_size(&fs->frags[i]);
+	if (ts->nr_frags + i > MAX_SKB_FRAGS)
+		return false;
+	for (i = 0; left; ) {
+		f = &fs->frags[i];
+		sz = min_t(u32, left, skb_frag_size(f));
+		j = ts->nr_frags;
+		if (skb_can_coalesce(to, j, skb_frag_page(f), skb_frag_off(f))) {
+			skb_frag_size_add(&ts->frags[j - 1], sz);
+		} else {
+			skb_fill_page_desc(to, j, skb_frag_page(f),
+					   skb_frag_off(f), sz);
+			get_page(skb_frag_page(f));
+		}
+		left -= sz;
+		if (sz == skb_frag_size(f)) {
+			put_page(skb_frag_page(f));
+			i++;
+		} else {
+			skb_frag_off_add(f, sz);
+			skb_frag_size_sub(f, sz);
+		}
+	}
+	/* The frags left in @from move to its front. */
+	for (j = 0; i < fs->nr_frags; )
+		fs->frags[j++] = fs->frags[i++];
+	fs->nr_frags = j;
+	from->len -= n;
+	from->data_len -= n;
+	to->len += n;
+	to->data_len += n;
+	return true;
+}
+
+/*
+ * Fill the unsent, short @skb up to an MSS with bytes of the segments
+ * queued behind it.  A window that took only a part of a segment leaves
+ * a short rest (ttp_stream_fragment()); the data behind it was copied
+ * in meanwhile, and without this every such rest would go out as a
+ * small segment of its own, where Linux, whose skbs hold whole writes,
+ * sends full ones.  Page frags move, nothing is copied.
+ */
+static void ttp_stream_collapse(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	struct ttp_stream_cb *cb = TTP_STREAM_CB(skb), *ncb;
+	struct sk_buff *next;
+	int n;
+
+	while (skb->len < ss->mss && !(cb->flags & TTP_TH_FIN) &&
+	       !skb_queue_is_last(&sk->sk_write_queue, skb)) {
+		next = skb->next;
+		ncb = TTP_STREAM_CB(next);
+		n = min_t(u32, ss->mss - skb->len, next->len);
+		if (!n || !ttp_stream_shift(skb, next, n))
+			return;
+		skb->truesize += n;
+		next->truesize -= n;
+		cb->end_seq += n;
+		ncb->seq += n;
+		if (next->len || (ncb->flags & TTP_TH_FIN))
+			continue;
+		/* Emptied: its PSH (the end of a write) is now ours. */
+		cb->flags |= ncb->flags & TTP_TH_PSH;
+		__skb_unlink(next, &sk->sk_write_queue);
+		ttp_stream_free_skb(sk, next);
+	}
 }
 
 /* Bytes of @skb from SND.NXT on: the payload still to send. */
@@ -401,14 +538,18 @@ void ttp_stream_push(struct sock *sk, bool force)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	struct sk_buff *skb;
+	struct ttp_stream_burst b;
 	u32 len, ok, room;
 	bool rtx;
 
 	if (!ttp_stream_can_send(sk))
 		return;
+	ttp_stream_burst_begin(&b);
 	while ((skb = ss->send_head)) {
-		len = ttp_stream_seg_len(ss, skb);
 		rtx = ttp_seq_before(ss->snd_nxt, ss->snd_max);
+		if (!rtx && skb->len < ss->mss)
+			ttp_stream_collapse(sk, skb);
+		len = ttp_stream_seg_len(ss, skb);
 		ok = ttp_stream_wnd_allows(ss, skb, len);
 		/* A bare FIN needs no window; a retransmission had one. */
 		if (!ok && len && !rtx)
@@ -423,7 +564,7 @@ void ttp_stream_push(struct sock *sk, bool force)
 				break;
 			len = ok;
 		}
-		if (ttp_stream_xmit_skb(sk, skb, rtx))
+		if (ttp_stream_xmit_skb(sk, skb, rtx, &b))
 			break;
 		/* Time one segment per round trip (Karn: never a resend). */
 		if (!rtx && !ss->rtt_start_us) {
@@ -440,6 +581,7 @@ void ttp_stream_push(struct sock *sk, bool force)
 		if (!timer_pending(&ss->rtx_timer))
 			ttp_stream_rtx_reset(sk);
 	}
+	ttp_stream_burst_end(&b);
 	/*
 	 * Data waits and nothing in flight will bring an ACK: the window is
 	 * closed (probe it), or a transmission failed for memory (try
@@ -464,9 +606,13 @@ void ttp_stream_push(struct sock *sk, bool force)
 void ttp_stream_retransmit_head(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct ttp_stream_burst b;
 
-	if (skb && skb != ttp_stream_sk(sk)->send_head)
-		ttp_stream_xmit_skb(sk, skb, true);
+	if (!skb || skb == ttp_stream_sk(sk)->send_head)
+		return;
+	ttp_stream_burst_begin(&b);
+	ttp_stream_xmit_skb(sk, skb, true, &b);
+	ttp_stream_burst_end(&b);
 }
 
 /**
@@ -480,7 +626,7 @@ void ttp_stream_retransmit_head(struct sock *sk)
 void ttp_stream_probe(struct sock *sk)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 
 	if (!ss->send_head || ss->snd_una != ss->snd_max ||
 	    !ttp_stream_can_send(sk))
@@ -509,7 +655,7 @@ void ttp_stream_probe(struct sock *sk)
 	WRITE_ONCE(ss->win_probes, ss->win_probes + 1);
 	if (ss->probe_backoff < 16)
 		ss->probe_backoff++;
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_WIN_PROBE);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_WIN_PROBE);
 	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_una - 1);
 	ttp_stream_probe_arm(sk);
 }

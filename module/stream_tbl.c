@@ -283,7 +283,7 @@ static int ttp_stream_listen_score(const struct sock *sk, __be32 daddr,
 
 /**
  * ttp_stream_lookup_conn - the connection a segment belongs to
- * @net: namespace
+ * @tn: namespace
  * @saddr: segment's source (the remote end)
  * @sport: its source port
  * @daddr: its destination (ours)
@@ -292,10 +292,10 @@ static int ttp_stream_listen_score(const struct sock *sk, __be32 daddr,
  * Exactly this 4-tuple.  Then come the TIME_WAIT table and listeners.
  * Called under rcu_read_lock(); returns a held socket or NULL.
  */
-struct sock *ttp_stream_lookup_conn(struct net *net, __be32 saddr,
+struct sock *ttp_stream_lookup_conn(struct ttp_net *tn, __be32 saddr,
 				    __be16 sport, __be32 daddr, __be16 dport)
 {
-	struct ttp_stream_table *t = ttp_net(net)->stream;
+	struct ttp_stream_table *t = tn->stream;
 	struct sock *sk;
 
 	sk_for_each_rcu(sk, ttp_stream_ebucket(t, daddr, dport, saddr, sport)) {

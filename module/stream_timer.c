@@ -36,7 +36,7 @@
 
 static unsigned int ttp_stream_syn_retries(const struct sock *sk)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 
 	return sk->sk_state == TTP_SYN_SENT ?
 		READ_ONCE(cfg->stream_syn_retries) :
@@ -105,7 +105,7 @@ static void ttp_stream_delack_fire(struct sock *sk)
 
 	if (!ss->ack_pending || sk->sk_state == TTP_CLOSED)
 		return;
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_DELAYED_ACKS);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_DELAYED_ACKS);
 	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_nxt);
 }
 
@@ -129,7 +129,7 @@ static bool ttp_stream_ka_state(int state)
 
 static void ttp_stream_ka_fire(struct sock *sk)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	unsigned long idle = jiffies - READ_ONCE(ss->rcv_tstamp);
 	unsigned long when = msecs_to_jiffies(READ_ONCE(cfg->stream_keepalive_time_ms));
@@ -149,7 +149,7 @@ static void ttp_stream_ka_fire(struct sock *sk)
 		return;
 	}
 	WRITE_ONCE(ss->ka_probes, ss->ka_probes + 1);
-	TTP_NET_INC_STATS(sock_net(sk), TTP_MIB_STREAM_KEEPALIVE_PROBES);
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_KEEPALIVE_PROBES);
 	ttp_stream_send_ctl(sk, TTP_TH_ACK, ss->snd_una - 1);
 	sk_reset_timer(sk, &ss->ka_timer, jiffies +
 		       msecs_to_jiffies(READ_ONCE(cfg->stream_keepalive_intvl_ms)));
@@ -242,7 +242,7 @@ void ttp_stream_release_cb(struct sock *sk)
 void ttp_stream_keepalive(struct sock *sk, int on)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int ms = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_keepalive_time_ms);
+	int ms = READ_ONCE(ttp_stream_tn(sk)->cfg.stream_keepalive_time_ms);
 
 	if (!on || !ttp_stream_ka_state(sk->sk_state)) {
 		sk_stop_timer(sk, &ss->ka_timer);
@@ -257,7 +257,7 @@ void ttp_stream_keepalive(struct sock *sk, int on)
 void ttp_stream_rtx_arm(struct sock *sk)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int ms = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_rto_init_ms);
+	int ms = READ_ONCE(ttp_stream_tn(sk)->cfg.stream_rto_init_ms);
 
 	WRITE_ONCE(ss->retries, 0);
 	WRITE_ONCE(ss->rto, msecs_to_jiffies(ms));
@@ -280,7 +280,7 @@ void ttp_stream_rtx_stop(struct sock *sk)
 /* The persist timer: the RTO, doubled for each probe already sent. */
 void ttp_stream_probe_arm(struct sock *sk)
 {
-	const struct ttp_net_cfg *cfg = &ttp_net(sock_net(sk))->cfg;
+	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	unsigned long max = msecs_to_jiffies(READ_ONCE(cfg->stream_rto_max_ms));
 	unsigned long when = ss->rto << min_t(u8, ss->probe_backoff, 16);
@@ -292,7 +292,7 @@ void ttp_stream_probe_arm(struct sock *sk)
 
 void ttp_stream_delack_arm(struct sock *sk)
 {
-	int ms = READ_ONCE(ttp_net(sock_net(sk))->cfg.stream_delack_ms);
+	int ms = READ_ONCE(ttp_stream_tn(sk)->cfg.stream_delack_ms);
 
 	sk_reset_timer(sk, &ttp_stream_sk(sk)->delack_timer,
 		       jiffies + max_t(unsigned long, msecs_to_jiffies(ms), 1));
