@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ttp_tools.sh: scripts/ttpstat shows what /proc/net/ttp holds.  Two hosts
-# on a cable, one stream connection between them: ttpstat lists the
-# listener and both ends with their states, the ARP entry that resolved
-# the peer, the counters the handshake moved, the TIME_WAIT entry the
-# active closer keeps, and in watch mode repeats the view and shows how
-# the counters changed.  Bad arguments get a message and status 2.
+# ttp_tools.sh: scripts/ttpstat shows what /proc/net/ttp holds, and
+# scripts/ttp-timeline what the tracepoints saw.  Two hosts on a cable,
+# one stream connection between them: ttpstat lists the listener and both
+# ends with their states, the ARP entry that resolved the peer, the
+# counters the handshake moved, the TIME_WAIT entry the active closer
+# keeps, and in watch mode repeats the view and shows how the counters
+# changed.  ttp-timeline, around a second connection, prints each end's
+# state changes in order.  Bad arguments get a message and status 2.
 #
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +17,7 @@ TTPSTAT=$TTP_TOP/scripts/ttpstat
 A=ttp_tools-a B=ttp_tools-b
 MAC_B=02:00:00:00:7b:02
 
-plan 13
+plan 18
 ttp_load
 ns_add $A
 ns_add $B
@@ -77,6 +79,30 @@ n=$(grep -c '^ttpstat [0-9:]*, every 0.5s$' <<<"$view")
 check_eq "watch mode -w 0.5 -k 2 shows two views" 2 "$n"
 check "the second view lists the counters that changed" \
 	eval "grep -q '^== counters that changed' <<<\"\$view\""
+
+# ttp-timeline: a connection's life, recorded while the client runs.
+TL=$TTP_TOP/scripts/ttp-timeline
+ip netns exec $B "$TTPCAT" -t -l 5001 -q -H -w 30 </dev/null >/dev/null 2>&1 &
+SRV2=$!
+at_exit "kill $SRV2 2>/dev/null"
+wait_for "st $B --state LISTEN | grep -q ':5001'" 10
+view=$("$TL" -o "$TMPD/raw" -- ip netns exec $A "$TTPCAT" -t -q -w 30 \
+	10.240.0.2 5001 </dev/null 2>&1)
+rc=$?
+# "  0.000123  ttpcat[42]  state CLOSED -> SYN_SENT" -> "CLOSED>SYN_SENT"
+states() { awk -v h="$1" '/^== / { on = ($0 ~ h) } on && $3 == "state" { printf "%s>%s ", $4, $6 }' <<<"$view"; }
+tl_a=$(states '^== 10\.240\.0\.1:[0-9]+ > 10\.240\.0\.2:5001$')
+tl_b=$(states '^== 10\.240\.0\.2:5001 > 10\.240\.0\.1:[0-9]+$')
+check_eq "ttp-timeline passes on the command's status" 0 "$rc"
+matches() { grep -Eq "$1" <<<"$2"; }
+check "ttp-timeline: the client's timeline, SYN_SENT to TIME_WAIT" \
+	matches '^CLOSED>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT_1 .*>TIME_WAIT $' "$tl_a"
+check "ttp-timeline: the server's side, SYN_RECEIVED to LAST_ACK" \
+	matches 'SYN_RECEIVED>ESTABLISHED ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK' "$tl_b"
+check "ttp-timeline -o keeps the raw tracepoint lines" \
+	grep -q 'ttp_set_state: 10\.240\.0\.1:[0-9]* -> 10\.240\.0\.2:5001 CLOSED -> SYN_SENT$' "$TMPD/raw"
+check "ttp-timeline leaves no tracefs instance behind" \
+	eval "! ls /sys/kernel/tracing/instances | grep -q ttp-timeline"
 
 check_fail "an unknown option fails" "$TTPSTAT" --bogus
 msg=$("$TTPSTAT" -k 3 2>&1)
