@@ -9,6 +9,8 @@
 #   make bench         TTP against Linux on the same cable, as ratios (VM)
 #   make soak          hundreds of MB to and from Linux TCP, SHA-256 compared (VM)
 #   make profile       kernel function calls per segment, TTP against Linux (VM)
+#   make install       the module, its UAPI header and the tools; depmod
+#   make uninstall     remove what make install put there
 #   make check         checkpatch --strict, sparse and W=1 builds on 6.1 and 6.12
 #   make clean
 #
@@ -21,7 +23,8 @@ KDIR ?= $(shell $(TOP)/scripts/kdir)
 KERNEL ?= 6.1
 T ?=
 
-.PHONY: all modules tools clean check test demo bench soak profile deps help
+.PHONY: all modules tools clean check test demo bench soak profile deps help \
+	install uninstall
 
 all: modules
 
@@ -43,6 +46,37 @@ tools: $(TOOLS)
 $(TOP)/build/tools/%: $(TOP)/scripts/%.c $(wildcard $(TOP)/module/include/uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+# make install: the module into /lib/modules/<its kernel>/extra, the UAPI
+# header and the tools under PREFIX, then depmod, so that the first
+# socket(AF_TTP, ...) or `ip link add ... type ttp` loads the module (its
+# aliases net-pf-25 and rtnl-link-ttp).  DESTDIR stages the files (no
+# depmod then); TTP_KO=FILE installs that module instead of building one;
+# DEPMOD=true skips depmod (the selftest restores the index itself).
+PREFIX ?= /usr/local
+DEPMOD ?= depmod
+INSTALL_TOOLS := ttpstat ttp-timeline ttp-xcable
+install: tools
+	@set -e; ko="$(TTP_KO)"; \
+	if [ -z "$$ko" ]; then $(MAKE) -s modules; ko=$(TOP)/module/ttp.ko; fi; \
+	kver=$$(modinfo -F vermagic "$$ko" | cut -d' ' -f1); \
+	[ -n "$$kver" ] || { echo "install: $$ko is not a module"; exit 1; }; \
+	install -D -m 644 "$$ko" $(DESTDIR)/lib/modules/$$kver/extra/ttp.ko; \
+	install -D -m 644 $(TOP)/module/include/uapi/linux/ttp.h \
+		$(DESTDIR)$(PREFIX)/include/linux/ttp.h; \
+	install -D -m 755 $(TOP)/build/tools/ttpcat $(DESTDIR)$(PREFIX)/bin/ttpcat; \
+	for t in $(INSTALL_TOOLS); do \
+		install -m 755 $(TOP)/scripts/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done; \
+	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $$kver; fi; \
+	echo "installed ttp.ko for $$kver, ttp.h and the tools under $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	@set -e; for f in $(DESTDIR)/lib/modules/*/extra/ttp.ko; do \
+		[ -f "$$f" ] || continue; rm -f "$$f"; \
+		k=$${f#$(DESTDIR)/lib/modules/}; k=$${k%%/*}; \
+		if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a "$$k"; fi; done; \
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/ttp.h $(DESTDIR)$(PREFIX)/bin/ttpcat; \
+	for t in $(INSTALL_TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t; done
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
@@ -71,4 +105,4 @@ profile:
 	$(TOP)/scripts/profile --kernel $(KERNEL)
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
