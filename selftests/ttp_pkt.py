@@ -48,8 +48,11 @@ PEER_DEV = "pk1"
 # Set up once for the whole run (scripts may change them with "sysctl"):
 # short TIME_WAIT and orphan timeouts, so that every connection is gone
 # soon after its script and the namespaces can be deleted at the end.
+# stream_rto_min_ms is the default, set so that it stretches with the
+# script on a slow kernel (below): else an RTO of 200 ms fires before a
+# stretched script's next segment arrives.
 BASE_SYSCTLS = {"stream_time_wait_ms": "2000", "stream_fin_timeout_ms": "2000",
-                "stream_rto_init_ms": "1000"}
+                "stream_rto_init_ms": "1000", "stream_rto_min_ms": "200"}
 
 # On a slow (debug) kernel the whole script runs in stretched time: "+T"
 # delays, waits and every *_ms sysctl a script sets are multiplied by
