@@ -113,6 +113,11 @@ def c_rawudp(dev, etype, dmac, src, dst, sport, dport, spec, bad=""):
 ttp_load
 ns_add $T
 ns_add $X
+# Linux rate-limits its ICMP errors (per destination and machine-wide);
+# under TCG, with another VM on the cores, an earlier test's errors can
+# use up the budget and the "port unreachable" below is not sent.  An
+# empty mask exempts every type from both limits.
+ip netns exec $X sh -c 'echo 0 > /proc/sys/net/ipv4/icmp_ratemask'
 
 declare -A HOLD BASE
 # hold NS: a sleeping process in NS whose /proc/PID/net is NS's.
