@@ -21,7 +21,7 @@
 #   snap H NAME...; moved H NAME   the change since snap
 #   arp_col H ADDR COL  a column of ADDR's line in H's /proc/net/ttp/arp
 #   evidence KEY VALUE  with LAB_CHECK=1: "EVIDENCE KEY VALUE" for the
-#                       selftest (selftests/ttp_labs.sh)
+#                       selftest (selftests/ttp_lab_NAME.sh)
 #   lab_at_exit 'CMD'   cleanup, run in reverse order on exit
 #
 # Reading /proc/net/ttp of a host goes through /proc/PID/net of a sleeping
@@ -363,7 +363,7 @@ errname()
 	echo "${e%%\)*}"
 }
 
-# ---- evidence for selftests/ttp_labs.sh --------------------------------
+# ---- evidence for selftests/ttp_lab_*.sh ------------------------------
 
 evidence()
 {
@@ -393,4 +393,118 @@ cable_to()
 	echo "link add $2 type ttp"
 	echo "link set $2-peer address $4"
 	echo "link set $2-peer netns $3 name eth0"
+}
+
+# ---- added by lab-buffers, lab-window and lab-retrans ----------------------
+
+# two_hosts PREFIX: hosts A (10.0.0.1, namespace PREFIX-a) and B
+# (10.0.0.2, PREFIX-b), joined by a ttp cable whose ends are eth0 in both.
+two_hosts()
+{
+	host A "$1-a"
+	host B "$1-b"
+	hosts_ready
+	{
+		cable_to "$1-a" eth0 "$1-b" 02:00:00:00:00:0b
+		echo "link set eth0 address 02:00:00:00:00:0a"
+		echo "addr add 10.0.0.1/24 dev eth0"
+		echo "link set eth0 up"
+	} | ip -n "$1-a" -batch -
+	ip -n "$1-b" -batch - <<<$'addr add 10.0.0.2/24 dev eth0\nlink set eth0 up'
+}
+
+# sock_col COL 'LOCAL REMOTE' [H]: column COL (a header of
+# /proc/net/ttp/sockets) of the first stream socket whose "Local Remote"
+# matches the glob: in the table just shown (OUT), or with H in H's file
+# now; "none" when no line matches.
+sock_col()
+{
+	local -a hd f
+	local i src
+	if [ -n "${3:-}" ]; then src=$(<"$(hostfile "$3" sockets)"); else src=$OUT; fi
+	read -r -a hd <<<"${src%%$'\n'*}"
+	for i in "${!hd[@]}"; do [ "${hd[i]}" = "$1" ] && break; done
+	while read -r -a f; do
+		# shellcheck disable=SC2053 # $2 is a glob
+		[ "${f[0]:-}" = strm ] && [[ "${f[1]} ${f[2]}" == $2 ]] &&
+			{ echo "${f[i]}"; return 0; }
+	done <<<"$src"
+	echo none
+}
+
+# trace_instance NAME EVENT...: a trace instance of the lab's own
+# (TRACE_DIR) with the ttp EVENTs enabled, shown; removed on exit.
+trace_instance()
+{
+	local tr=/sys/kernel/tracing e
+	[ -d $tr/instances ] || mount -t tracefs nodev $tr
+	TRACE_DIR=$tr/instances/$1
+	rmdir "$TRACE_DIR" 2>/dev/null || true
+	show "mkdir $TRACE_DIR"
+	lab_at_exit "rmdir $TRACE_DIR"
+	for e in "${@:2}"; do
+		lab_at_exit "echo 0 > $TRACE_DIR/events/ttp/$e/enable"
+		show "echo 1 > $TRACE_DIR/events/ttp/$e/enable"
+	done
+}
+
+# decode_where FILE FILTER FIELD...: decode, of the frames tshark's
+# display filter FILTER (-Y) keeps only.
+decode_where()
+{
+	local file=$1 filter=$2 x
+	local -a a=()
+	shift 2
+	for x; do a+=(-e "$x"); done
+	printf '$ tshark -r %s -n -d ethertype==0x88b5,ip -Y \\\n' "${file##*/}"
+	printf "         '%s' \\\\\n" "$filter"
+	printf '         -T fields -E header=y -E occurrence=f %s\n' "${a[*]}"
+	FRAMES=()
+	if command -v tshark >/dev/null; then
+		mapfile -t FRAMES < <(tshark -r "$file" -n -d ethertype==0x88b5,ip \
+			-Y "$filter" -T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
+	fi
+	[ ${#FRAMES[@]} -gt 0 ] || { say "(tshark printed nothing)"; return 0; }
+	printf '%s\n' "${FRAMES[@]}" | table
+	FRAMES=("${FRAMES[@]:1}")
+}
+
+# ---- added by lab-handshake, lab-close and lab-synretry --------------------
+
+# state_changes 'SRC:PORT -> DST:PORT': the ttp_set_state lines just shown
+# (OUT) of that connection end, as OLD>NEW,... ("none").
+state_changes()
+{
+	local l w out=""
+	local -a f
+	while IFS= read -r l; do
+		[[ $l == *" $1 "* ]] || continue
+		read -r -a f <<<"$l"
+		w=${#f[@]}
+		if [ "$w" -lt 3 ] || [ "${f[w - 2]}" != "->" ]; then continue; fi
+		out+="${out:+,}${f[w - 3]}>${f[w - 1]}"
+	done <<<"$OUT"
+	echo "${out:-none}"
+}
+
+# flag_names STR: tshark's tcp.flags.str (as "·······A··S·") as the
+# names its Info column uses, in that order: "SYN,ACK", "FIN,ACK".
+flag_names()
+{
+	local n out=""
+	for n in S:SYN F:FIN R:RST P:PSH A:ACK; do
+		[[ $1 == *"${n%%:*}"* ]] && out+="${out:+,}${n#*:}"
+	done
+	echo "${out:-none}"
+}
+
+# tw_lines H: the entries of H's /proc/net/ttp/timewait (header skipped).
+tw_lines()
+{
+	local n=0 l
+	{
+		read -r _
+		while read -r l; do [ -z "$l" ] || n=$((n + 1)); done
+	} <"$(hostfile "$1" timewait)"
+	echo "$n"
 }
