@@ -5,14 +5,18 @@
  * The stream (SOCK_STREAM, TCP layout) and datagram (SOCK_DGRAM, UDP
  * layout) services are built layer by layer; until a type exists,
  * socket() says so honestly with ESOCKTNOSUPPORT, as inet_create() does
- * for a type it does not know.
+ * for a type it does not know.  SOCK_DGRAM with TTPPROTO_CONTROL is a
+ * control ("ping") socket: ctl_sock.c.
  */
+#include <linux/ip.h>
 #include <linux/net.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 #include <net/sock.h>
 #include <uapi/linux/ttp.h>
 
 #include "af.h"
+#include "ctl_sock.h"
 #include "ip.h"
 #include "dgram.h"
 #include "stream.h"
@@ -23,6 +27,8 @@ static int ttp_af_create(struct net *net, struct socket *sock, int protocol,
 {
 	switch (sock->type) {
 	case SOCK_DGRAM:
+		if (protocol == TTPPROTO_CONTROL)
+			return ttp_ctl_sock_create(net, sock, protocol, kern);
 		if (protocol && protocol != TTPPROTO_DGRAM)
 			return -EPROTONOSUPPORT;
 		return ttp_dgram_create(net, sock, protocol, kern);
@@ -121,4 +127,87 @@ int ttp_af_bind_addr(struct sock *sk, const struct sockaddr *uaddr, int len,
 	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
 		return -EACCES;
 	return 0;
+}
+
+/* --- SOL_TTP options of datagram and control sockets ------------------ */
+
+void ttp_af_opts_init(struct ttp_af_opts *o)
+{
+	o->ttl = -1;
+	o->recvttl = 0;
+}
+
+/* The TTL a packet of @sk gets: its TTP_TTL, else the namespace's. */
+u8 ttp_af_ttl(const struct sock *sk, const struct ttp_af_opts *o)
+{
+	int ttl = READ_ONCE(o->ttl);
+
+	if (ttl < 0)
+		ttl = READ_ONCE(ttp_net(sock_net(sk))->cfg.default_ttl);
+	return ttl;
+}
+
+/**
+ * ttp_af_setsockopt - TTP_TTL and TTP_RECVTTL, as IP_TTL and IP_RECVTTL
+ * @o: the socket's options
+ * @level: must be SOL_TTP
+ * @optname: TTP_TTL (1..255, or -1: the namespace's default) or TTP_RECVTTL
+ * @optval: an int
+ * @optlen: its length
+ *
+ * Return: 0; -ENOPROTOOPT for another level or option, -EINVAL for a
+ * short value or a TTL out of range, -EFAULT.
+ */
+int ttp_af_setsockopt(struct ttp_af_opts *o, int level, int optname,
+		      sockptr_t optval, unsigned int optlen)
+{
+	int val;
+
+	if (level != SOL_TTP ||
+	    (optname != TTP_TTL && optname != TTP_RECVTTL))
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (optname == TTP_RECVTTL) {
+		WRITE_ONCE(o->recvttl, !!val);
+		return 0;
+	}
+	if (val != -1 && (val < 1 || val > 255))
+		return -EINVAL;
+	WRITE_ONCE(o->ttl, val);
+	return 0;
+}
+
+int ttp_af_getsockopt(const struct sock *sk, const struct ttp_af_opts *o,
+		      int level, int optname, char __user *optval,
+		      int __user *optlen)
+{
+	int val, len;
+
+	if (level != SOL_TTP ||
+	    (optname != TTP_TTL && optname != TTP_RECVTTL))
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(int, len, sizeof(int));
+	val = optname == TTP_TTL ? ttp_af_ttl(sk, o) : READ_ONCE(o->recvttl);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* recvmsg(): the received packet's TTL, if the socket asked for it. */
+void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
+		       const struct sk_buff *skb)
+{
+	int ttl;
+
+	if (!READ_ONCE(o->recvttl))
+		return;
+	ttl = ip_hdr(skb)->ttl;
+	put_cmsg(msg, SOL_TTP, TTP_TTL, sizeof(ttl), &ttl);
 }

@@ -2,6 +2,7 @@
 #ifndef _TTP_AF_H
 #define _TTP_AF_H
 
+#include <linux/sockptr.h>
 #include <linux/types.h>
 
 int ttp_af_init(int family);
@@ -18,5 +19,28 @@ int ttp_af_check_addr(const struct sock *sk, const struct sockaddr_ttp *sttp,
 		      int len);
 int ttp_af_bind_addr(struct sock *sk, const struct sockaddr *uaddr, int len,
 		     __be32 *addr, u16 *port);
+
+/*
+ * The network-layer options of datagram and control sockets (SOL_TTP
+ * TTP_TTL, TTP_RECVTTL); written by setsockopt() without the socket lock,
+ * so read with READ_ONCE().
+ */
+struct ttp_af_opts {
+	int ttl;		/* 1..255; -1: the namespace's default_ttl */
+	int recvttl;		/* 1: a TTP_TTL cmsg on each recvmsg() */
+};
+
+struct msghdr;
+struct sk_buff;
+
+void ttp_af_opts_init(struct ttp_af_opts *o);
+u8 ttp_af_ttl(const struct sock *sk, const struct ttp_af_opts *o);
+int ttp_af_setsockopt(struct ttp_af_opts *o, int level, int optname,
+		      sockptr_t optval, unsigned int optlen);
+int ttp_af_getsockopt(const struct sock *sk, const struct ttp_af_opts *o,
+		      int level, int optname, char __user *optval,
+		      int __user *optlen);
+void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
+		       const struct sk_buff *skb);
 
 #endif /* _TTP_AF_H */

@@ -6,7 +6,9 @@
  * A router that drops a packet whose TTL ran out says "time exceeded", a
  * host with no socket on a port says "port unreachable": that is what
  * makes a traceroute lab possible and gives a connected datagram socket
- * ECONNREFUSED.  Echo requests are answered, so TTP hosts can be pinged.
+ * ECONNREFUSED.  Echo requests are answered, so TTP hosts can be pinged;
+ * echo replies, and errors about echo requests, go to the control
+ * ("ping") socket that sent the request (ctl_sock.c).
  *
  * Errors quote the offending packet's network header and its first 8
  * payload bytes (the ports), as RFC 792 asks, and are rate-limited per
@@ -20,6 +22,7 @@
 #include <uapi/linux/ttp.h>
 
 #include "ctl.h"
+#include "ctl_sock.h"
 #include "dgram.h"
 #include "ip.h"
 #include "stats.h"
@@ -50,7 +53,7 @@ static bool ttp_ctl_may_answer(struct sk_buff *in_skb)
 	return type && !ttp_ctl_is_error(*type);
 }
 
-static void ttp_ctl_count_out(struct net *net, u8 type)
+void ttp_ctl_count_out(struct net *net, u8 type)
 {
 	TTP_NET_INC_STATS(net, TTP_MIB_CTL_OUT_MSGS);
 	if (type == ICMP_DEST_UNREACH)
@@ -59,6 +62,8 @@ static void ttp_ctl_count_out(struct net *net, u8 type)
 		TTP_NET_INC_STATS(net, TTP_MIB_CTL_OUT_TIME_EXCDS);
 	else if (type == ICMP_ECHOREPLY)
 		TTP_NET_INC_STATS(net, TTP_MIB_CTL_OUT_ECHO_REPS);
+	else if (type == ICMP_ECHO)
+		TTP_NET_INC_STATS(net, TTP_MIB_CTL_OUT_ECHOS);
 }
 
 /*
@@ -152,10 +157,15 @@ static int ttp_ctl_errno(u8 type, u8 code)
 	return -EHOSTUNREACH;
 }
 
-/* An error about a packet we sent: tell the transport that sent it. */
-static void ttp_ctl_error(struct net *net, struct sk_buff *skb)
+/*
+ * An error about a packet we sent: tell the transport that sent it.  One
+ * about an echo request goes, whole, to the control socket that sent it:
+ * returns true then, @skb consumed.
+ */
+static bool ttp_ctl_error(struct net *net, struct sk_buff *skb)
 {
 	const struct icmphdr *h = icmp_hdr(skb);
+	const struct icmphdr *quoted;
 	const struct iphdr *inner;
 
 	TTP_NET_INC_STATS(net, h->type == ICMP_TIME_EXCEEDED ?
@@ -163,14 +173,21 @@ static void ttp_ctl_error(struct net *net, struct sk_buff *skb)
 			  TTP_MIB_CTL_IN_DEST_UNREACHS);
 	if (!pskb_may_pull(skb, sizeof(*h) + sizeof(*inner) + 8)) {
 		TTP_NET_INC_STATS(net, TTP_MIB_CTL_IN_ERRORS);
-		return;
+		return false;
 	}
 	h = icmp_hdr(skb);
 	inner = (const struct iphdr *)(h + 1);
 	if (inner->ihl != 5)
-		return;
+		return false;
 	if (inner->protocol == TTPPROTO_DGRAM)
 		ttp_dgram_err(net, inner, -ttp_ctl_errno(h->type, h->code));
+	if (inner->protocol != TTPPROTO_CONTROL)
+		return false;
+	quoted = (const struct icmphdr *)(inner + 1);
+	if (quoted->type != ICMP_ECHO)
+		return false;
+	return ttp_ctl_sock_rcv(net, skb, ntohs(quoted->un.echo.id),
+				inner->saddr, inner->daddr);
 }
 
 /**
@@ -196,10 +213,15 @@ void ttp_ctl_rcv(struct sk_buff *skb)
 		break;
 	case ICMP_ECHOREPLY:
 		TTP_NET_INC_STATS(net, TTP_MIB_CTL_IN_ECHO_REPS);
+		/* For the control socket whose identifier it carries. */
+		if (ttp_ctl_sock_rcv(net, skb, ntohs(h->un.echo.id),
+				     ip_hdr(skb)->daddr, ip_hdr(skb)->saddr))
+			return;
 		break;
 	case ICMP_DEST_UNREACH:
 	case ICMP_TIME_EXCEEDED:
-		ttp_ctl_error(net, skb);
+		if (ttp_ctl_error(net, skb))
+			return;
 		break;
 	}
 	consume_skb(skb);

@@ -19,4 +19,7 @@ void ttp_ctl_rcv(struct sk_buff *skb);
  */
 void ttp_ctl_send(struct sk_buff *in_skb, u8 type, u8 code, __be32 info);
 
+/* Count a control message of @type we send (CtlOutMsgs and its type's). */
+void ttp_ctl_count_out(struct net *net, u8 type);
+
 #endif /* _TTP_CTL_H */

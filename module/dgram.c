@@ -53,6 +53,7 @@ struct ttp_dgram_sock {
 	__be32 daddr;		/* connected peer; 0 when not connected */
 	u16 port;		/* local port, host order; 0: not in the table */
 	__be16 dport;		/* connected peer's port */
+	struct ttp_af_opts opts;	/* TTP_TTL, TTP_RECVTTL */
 };
 
 static struct ttp_dgram_sock *ttp_dgram_sk(const struct sock *sk)
@@ -577,7 +578,7 @@ static int ttp_dgram_xmit(struct sock *sk, struct msghdr *msg, size_t len,
 	skb->ip_summed = CHECKSUM_NONE;
 
 	err = ttp_ip_send(ttp_net(net), skb, r, TTPPROTO_DGRAM,
-			  READ_ONCE(ttp_net(net)->cfg.default_ttl));
+			  ttp_af_ttl(sk, &ttp_dgram_sk(sk)->opts));
 	if (err == -ENOBUFS) {
 		/*
 		 * A full queue below us lost it, as a wire may: Linux's UDP
@@ -661,6 +662,7 @@ static int ttp_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
 		return err;
 	}
 	sock_recv_cmsgs(msg, sk, skb);
+	ttp_af_recv_cmsgs(msg, &ttp_dgram_sk(sk)->opts, skb);
 	ttp_dgram_name(sk, msg, skb);
 	err = flags & MSG_TRUNC ? skb->len : copied;
 	skb_free_datagram(sk, skb);
@@ -721,17 +723,22 @@ static int ttp_dgram_shutdown(struct socket *sock, int how)
 	return err;
 }
 
-/* SOL_SOCKET options never get here: the core handles them. */
+/*
+ * SOL_SOCKET options never get here: the core handles them.  SOL_TTP has
+ * the network layer's TTP_TTL and TTP_RECVTTL (af.c).
+ */
 static int ttp_dgram_setsockopt(struct socket *sock, int level, int optname,
 				sockptr_t optval, unsigned int optlen)
 {
-	return -ENOPROTOOPT;
+	return ttp_af_setsockopt(&ttp_dgram_sk(sock->sk)->opts, level, optname,
+				 optval, optlen);
 }
 
 static int ttp_dgram_getsockopt(struct socket *sock, int level, int optname,
 				char __user *optval, int __user *optlen)
 {
-	return -ENOPROTOOPT;
+	return ttp_af_getsockopt(sock->sk, &ttp_dgram_sk(sock->sk)->opts,
+				 level, optname, optval, optlen);
 }
 
 static int ttp_dgram_release(struct socket *sock)
@@ -806,6 +813,7 @@ int ttp_dgram_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 	sk->sk_protocol = TTPPROTO_DGRAM;
 	sk->sk_destruct = ttp_dgram_destruct;
+	ttp_af_opts_init(&ttp_dgram_sk(sk)->opts);
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "af.h"
 #include "cable.h"
+#include "ctl_sock.h"
 #include "dgram.h"
 #include "ip.h"
 #include "ndev.h"
@@ -43,9 +44,12 @@ static int __init ttp_init(void)
 	err = ttp_dgram_init();
 	if (err)
 		goto err_ip;
-	err = ttp_stream_init();
+	err = ttp_ctl_sock_init();
 	if (err)
 		goto err_dgram;
+	err = ttp_stream_init();
+	if (err)
+		goto err_ctl;
 	err = ttp_af_init(ttp_family);
 	if (err)
 		goto err_stream;
@@ -56,6 +60,8 @@ static int __init ttp_init(void)
 
 err_stream:
 	ttp_stream_exit();
+err_ctl:
+	ttp_ctl_sock_exit();
 err_dgram:
 	ttp_dgram_exit();
 err_ip:
@@ -73,6 +79,7 @@ err_out:
 static void __exit ttp_exit(void)
 {
 	ttp_af_exit();
+	ttp_ctl_sock_exit();
 	ttp_dgram_exit();
 	ttp_ip_exit();
 	ttp_cable_exit();

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "sysctl.h"
 #include "arp.h"
+#include "ctl_sock.h"
 #include "dgram.h"
 #include "stream.h"
 
@@ -47,11 +48,16 @@ static int __net_init ttp_net_init_ns(struct net *net)
 	err = ttp_dgram_init_ns(tn);
 	if (err)
 		goto err_arp;
-	err = ttp_stream_init_ns(tn);
+	err = ttp_ctl_sock_init_ns(tn);
 	if (err)
 		goto err_dgram;
+	err = ttp_stream_init_ns(tn);
+	if (err)
+		goto err_ctl;
 	return 0;
 
+err_ctl:
+	ttp_ctl_sock_exit_ns(tn);
 err_dgram:
 	ttp_dgram_exit_ns(tn);
 err_arp:
@@ -78,6 +84,7 @@ static void __net_exit ttp_net_exit_ns(struct net *net)
 	 */
 	ttp_proc_exit_ns(tn);
 	ttp_stream_exit_ns(tn);
+	ttp_ctl_sock_exit_ns(tn);
 	ttp_dgram_exit_ns(tn);
 	ttp_arp_exit_ns(tn);
 	ttp_sysctl_exit_ns(tn);

@@ -12,6 +12,7 @@
 #include "stats.h"
 #include "ndev.h"
 #include "arp.h"
+#include "ctl_sock.h"
 #include "dgram.h"
 #include "stream.h"
 
@@ -28,6 +29,7 @@ static int ttp_proc_sockets_show(struct seq_file *seq, void *v)
 		   "SndBuf", "RcvBuf", "SndWnd", "RcvWnd", "Cwnd", "Rto",
 		   "Retrans", "Timer", "Drops", "Uid", "Inode");
 	ttp_dgram_seq_show(seq, tn);
+	ttp_ctl_sock_seq_show(seq, tn);
 	ttp_stream_seq_show(seq, tn);
 	return 0;
 }

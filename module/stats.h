@@ -57,6 +57,8 @@ enum ttp_mib_field {
 	TTP_MIB_CTL_OUT_DEST_UNREACHS,
 	TTP_MIB_CTL_OUT_TIME_EXCDS,
 	TTP_MIB_CTL_OUT_ECHO_REPS,
+	TTP_MIB_CTL_OUT_ECHOS,		/* echo requests from control sockets */
+	TTP_MIB_CTL_RCVBUF_ERRORS,	/* a control socket's queue was full */
 	/* datagram transport: /proc/net/snmp "Udp:" names, prefixed */
 	TTP_MIB_DGRAM_IN_DATAGRAMS,
 	TTP_MIB_DGRAM_NO_PORTS,

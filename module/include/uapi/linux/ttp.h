@@ -51,6 +51,35 @@ struct sockaddr_ttp {
 #define TTP_CORK	3	/* int: 1 sends full segments only */
 #define TTP_INFO	11	/* struct ttp_info, like TCP_INFO (get only) */
 
+/*
+ * Socket options of datagram and control sockets, level SOL_TTP: the
+ * network layer's, as IP_TTL and IP_RECVTTL are IPv4's.  Numbered from 64,
+ * above every TCP option number, so that no stream option ever clashes.
+ *
+ * TTP_TTL: int, the TTL of the packets the socket sends, 1..255; -1 sets
+ * it back to the namespace's net.ttp.default_ttl (getsockopt then reports
+ * that value).  0 and anything above 255 are EINVAL.
+ * TTP_RECVTTL: int, 1: recvmsg() adds a control message (cmsg_level
+ * SOL_TTP, cmsg_type TTP_TTL, an int) with the received packet's TTL.
+ */
+#define TTP_TTL		64
+#define TTP_RECVTTL	65
+
+/*
+ * Control sockets: socket(AF_TTP, SOCK_DGRAM, TTPPROTO_CONTROL), TTP's
+ * ping sockets (Documentation/ping.md).  They send echo requests (an
+ * 8-byte header of the ICMP layout: type TTP_CTL_ECHO, code 0, then any
+ * data; the kernel fills in the identifier, the socket's port, and the
+ * checksum) and receive, as whole control messages, the echo replies to
+ * their identifier and the errors ("time exceeded", "destination
+ * unreachable") that quote one of their echo requests.  Creating one
+ * needs CAP_NET_RAW in the network namespace's user namespace.
+ */
+#define TTP_CTL_ECHOREPLY	0
+#define TTP_CTL_DEST_UNREACH	3
+#define TTP_CTL_ECHO		8
+#define TTP_CTL_TIME_EXCEEDED	11
+
 /* ttpi_ca_state: the congestion-control state */
 enum {
 	TTPI_CA_OPEN,		/* slow start or congestion avoidance */
