@@ -65,6 +65,7 @@ install: tools
 	install -D -m 644 $(TOP)/module/include/uapi/linux/ttp.h \
 		$(DESTDIR)$(PREFIX)/include/linux/ttp.h; \
 	install -D -m 755 $(TOP)/build/tools/ttpcat $(DESTDIR)$(PREFIX)/bin/ttpcat; \
+	install -D -m 755 $(TOP)/build/tools/ttpping $(DESTDIR)$(PREFIX)/bin/ttpping; \
 	for t in $(INSTALL_TOOLS); do \
 		install -m 755 $(TOP)/scripts/$$t $(DESTDIR)$(PREFIX)/bin/$$t; done; \
 	if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $$kver; fi; \
@@ -75,7 +76,8 @@ uninstall:
 		[ -f "$$f" ] || continue; rm -f "$$f"; \
 		k=$${f#$(DESTDIR)/lib/modules/}; k=$${k%%/*}; \
 		if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a "$$k"; fi; done; \
-	rm -f $(DESTDIR)$(PREFIX)/include/linux/ttp.h $(DESTDIR)$(PREFIX)/bin/ttpcat; \
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/ttp.h $(DESTDIR)$(PREFIX)/bin/ttpcat \
+		$(DESTDIR)$(PREFIX)/bin/ttpping; \
 	for t in $(INSTALL_TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$t; done
 
 clean:
