@@ -343,7 +343,10 @@ decode()
 			-T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
 	fi
 	[ ${#FRAMES[@]} -gt 0 ] || { say "(tshark printed nothing)"; return 0; }
+	x=$((${#FRAMES[@]} - 1 - ${DECODE_ROWS:-${#FRAMES[@]}}))
+	[ $x -le 0 ] || FRAMES=("${FRAMES[@]:0:DECODE_ROWS + 1}")
 	printf '%s\n' "${FRAMES[@]}" | table
+	[ $x -le 0 ] || say "  ($x more)"
 	FRAMES=("${FRAMES[@]:1}")
 }
 
@@ -449,7 +452,8 @@ trace_instance()
 }
 
 # decode_where FILE FILTER FIELD...: decode, of the frames tshark's
-# display filter FILTER (-Y) keeps only.
+# display filter FILTER (-Y) keeps only; with DECODE_ROWS=N only the first
+# N of them (shown and in FRAMES).
 decode_where()
 {
 	local file=$1 filter=$2 x
@@ -465,7 +469,10 @@ decode_where()
 			-Y "$filter" -T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
 	fi
 	[ ${#FRAMES[@]} -gt 0 ] || { say "(tshark printed nothing)"; return 0; }
+	x=$((${#FRAMES[@]} - 1 - ${DECODE_ROWS:-${#FRAMES[@]}}))
+	[ $x -le 0 ] || FRAMES=("${FRAMES[@]:0:DECODE_ROWS + 1}")
 	printf '%s\n' "${FRAMES[@]}" | table
+	[ $x -le 0 ] || say "  ($x more)"
 	FRAMES=("${FRAMES[@]:1}")
 }
 
@@ -478,7 +485,7 @@ state_changes()
 	local l w out=""
 	local -a f
 	while IFS= read -r l; do
-		[[ $l == *" $1 "* ]] || continue
+		[[ " $l " == *" $1 "* ]] || continue
 		read -r -a f <<<"$l"
 		w=${#f[@]}
 		if [ "$w" -lt 3 ] || [ "${f[w - 2]}" != "->" ]; then continue; fi
@@ -507,4 +514,34 @@ tw_lines()
 		while read -r l; do [ -z "$l" ] || n=$((n + 1)); done
 	} <"$(hostfile "$1" timewait)"
 	echo "$n"
+}
+
+# ---- added by lab-timewait ---------------------------------------------
+
+# wire_count H DEV: "FRAMES BYTES" that H's DEV received and sent so far
+# (/proc/net/dev), the BASE of capture_sync.
+wire_count()
+{
+	local l
+	local -a f
+	while IFS= read -r l; do
+		[[ $l == *" $2:"* ]] || continue
+		read -r -a f <<<"${l#*:}"
+		echo "$((f[1] + f[9])) $((f[0] + f[8]))"
+		return 0
+	done <"/proc/${LAB_HOLD[$1]}/net/dev"
+	echo "0 0"
+}
+
+# capture_sync H DEV FILE BASE: wait (bounded) until the capture of H's
+# DEV into FILE holds every frame DEV received and sent since wire_count
+# gave BASE: tcpdump writes a little behind the wire.  (All of them: no
+# filter, or nothing on DEV that the filter drops.)
+capture_sync()
+{
+	local n b n0 b0 want
+	read -r n0 b0 <<<"$4"
+	read -r n b <<<"$(wire_count "$1" "$2")"
+	want=$((24 + 16 * (n - n0) + b - b0))
+	wait_until "[ \"\$(stat -c %s '$3' 2>/dev/null)\" -ge $want ]" 5 || true
 }
