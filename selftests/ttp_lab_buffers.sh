@@ -20,7 +20,7 @@ BUFFERS_WANT=(
 	"writer.eagain|write(): Resource temporarily unavailable (EAGAIN)|step 4: the non-blocking write fails with EAGAIN"
 	"writer.info|ttpi_snd_wnd=0 ttpi_sndbuf=65536 ttpi_timer=persist|step 4: TTP_INFO: window 0, 64 KiB send buffer, persist timer"
 	"writer.queue|send_queue=SIOCOUTQ notsent=all|step 4: SIOCOUTQ = ttpi_send_queue, all of it unsent"
-	"b.full|RecvQ=32768 RcvWnd=0|step 5: B: the first window's 32768 bytes unread, window 0"
+	"b.full|RcvWnd=0 RecvQ=half-to-all-of-RcvBuf yes|step 5: B: window 0, RecvQ between 32768 and 65536"
 	"a.full|SendQ=SIOCOUTQ yes SndBuf=65536 SndWnd=0 Timer=persist|step 5: A: SendQ is SIOCOUTQ, SndBuf 64 KiB, window 0"
 	"mem.full|a>SendQ yes a>=SndBuf yes b>RecvQ yes|step 5: StreamMemory: memory, more than the data"
 	"writer.blocked|returned|step 6: the blocking write returns once B reads"
