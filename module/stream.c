@@ -147,10 +147,12 @@ int ttp_stream_event(struct sock *sk, enum ttp_stream_event ev)
 }
 
 /*
- * A deleted child leaves its listener's queue (@old: the state it was
- * in, which tells which queue).  Called with the child locked.
+ * A deleted child leaves its listener's queue: the accept queue once its
+ * handshake completed, else the SYN queue.  Not from the state: by now
+ * the transition that deletes it has made it CLOSED.  Called with the
+ * child locked.
  */
-static void ttp_stream_child_unqueue(struct sock *sk, int old)
+static void ttp_stream_child_unqueue(struct sock *sk)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	struct sock *parent = ss->parent;
@@ -164,10 +166,10 @@ static void ttp_stream_child_unqueue(struct sock *sk, int old)
 	if (ss->queued) {
 		list_del_init(&ss->qnode);
 		ss->queued = false;
-		if (old == TTP_SYN_RECEIVED)
-			ls->synq_len--;
-		else
+		if (ss->ready)
 			ls->acceptq_len--;
+		else
+			ls->synq_len--;
 		queued = true;
 	}
 	spin_unlock_bh(&ls->qlock);
@@ -202,7 +204,7 @@ static void __ttp_stream_done(struct sock *sk, bool quiet)
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (old == TTP_SYN_RECEIVED || ttp_stream_sk(sk)->parent) {
 		/* Child queue removal; may mark it dead. */
-		ttp_stream_child_unqueue(sk, old);
+		ttp_stream_child_unqueue(sk);
 	}
 	if (sock_flag(sk, SOCK_DEAD) ||
 	    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
@@ -344,6 +346,7 @@ void ttp_stream_child_ready(struct sock *sk)
 	spin_lock_bh(&ls->qlock);
 	if (cs->queued) {
 		list_move_tail(&cs->qnode, &ls->acceptq);
+		cs->ready = true;
 		ls->synq_len--;
 		ls->acceptq_len++;
 	}

@@ -266,12 +266,13 @@ struct ttp_stream_sock {
 
 	/*
 	 * A child of a listener: a reference on the parent, and its entry
-	 * on the parent's synq or acceptq (@queued: on one; both under the
-	 * parent's qlock).
+	 * on the parent's synq or acceptq (@queued: on one, @ready: the
+	 * acceptq; all under the parent's qlock).
 	 */
 	struct sock *parent;
 	struct list_head qnode;
 	bool queued;
+	bool ready;
 };
 
 static inline struct ttp_stream_sock *ttp_stream_sk(const struct sock *sk)
