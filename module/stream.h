@@ -445,6 +445,7 @@ void ttp_stream_set_owner_r(struct sk_buff *skb, struct sock *sk);
 /* stream_timer.c */
 void ttp_stream_timers_init(struct sock *sk);
 void ttp_stream_timers_stop(struct sock *sk);
+void ttp_stream_syn_rtx_count(struct sock *sk);
 void ttp_stream_rtx_arm(struct sock *sk);
 void ttp_stream_rtx_reset(struct sock *sk);
 void ttp_stream_rtx_stop(struct sock *sk);

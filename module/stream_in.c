@@ -348,6 +348,7 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 	    (cb->flags & (TTP_TH_SYN | TTP_TH_ACK)) == TTP_TH_SYN &&
 	    cb->seq == ss->irs) {
 		ttp_stream_send_ctl(sk, TTP_TH_SYN | TTP_TH_ACK, ss->iss);
+		ttp_stream_syn_rtx_count(sk);
 		return false;
 	}
 	/*

@@ -31,6 +31,7 @@
 
 #include "stats.h"
 #include "stream.h"
+#include "trace.h"
 
 #define TTP_STREAM_RTO_MAX	(120 * HZ)
 
@@ -41,6 +42,22 @@ static unsigned int ttp_stream_syn_retries(const struct sock *sk)
 	return sk->sk_state == TTP_SYN_SENT ?
 		READ_ONCE(cfg->stream_syn_retries) :
 		READ_ONCE(cfg->stream_synack_retries);
+}
+
+/*
+ * A SYN or SYN-ACK sent again (by its timer, or at once for a duplicate
+ * SYN): a retransmission like any other, as Linux counts it
+ * (RetransSegs, tcp:tcp_retransmit_skb/tcp_retransmit_synack).
+ */
+void ttp_stream_syn_rtx_count(struct sock *sk)
+{
+	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+
+	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_RETRANS_SEGS);
+	WRITE_ONCE(ss->total_retrans, ss->total_retrans + 1);
+	trace_ttp_retransmit(ss->saddr, ss->sport, ss->daddr, ss->dport,
+			     ss->iss, 0, min_t(u32, ss->total_retrans, U8_MAX),
+			     ss->ca_state);
 }
 
 static void ttp_stream_syn_rtx_fire(struct sock *sk)
@@ -74,6 +91,7 @@ static void ttp_stream_syn_rtx_fire(struct sock *sk)
 	WRITE_ONCE(ss->rto, min(ss->rto * 2, (unsigned long)TTP_STREAM_RTO_MAX));
 	ss->rtt_start_us = 0;		/* Karn: no sample from a resent SYN */
 	ttp_stream_send_ctl(sk, flags, ss->iss);
+	ttp_stream_syn_rtx_count(sk);
 	sk_reset_timer(sk, &ss->rtx_timer, jiffies + ss->rto);
 }
 
