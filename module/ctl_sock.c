@@ -39,6 +39,7 @@
 #include "af.h"
 #include "ctl.h"
 #include "ctl_sock.h"
+#include "dgram.h"
 #include "ip.h"
 #include "stats.h"
 
@@ -514,23 +515,6 @@ static int ttp_ctl_ioctl(struct socket *sock, unsigned int cmd,
 	return put_user(amount, (int __user *)arg);
 }
 
-/* As a datagram socket's (and inet_shutdown()). */
-static int ttp_ctl_shutdown(struct socket *sock, int how)
-{
-	struct sock *sk = sock->sk;
-	int err;
-
-	how++;
-	if ((how & ~SHUTDOWN_MASK) || !how)
-		return -EINVAL;
-	lock_sock(sk);
-	err = sk->sk_state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
-	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-	sk->sk_state_change(sk);
-	release_sock(sk);
-	return err;
-}
-
 static int ttp_ctl_setsockopt(struct socket *sock, int level, int optname,
 			      sockptr_t optval, unsigned int optlen)
 {
@@ -561,12 +545,6 @@ static int ttp_ctl_release(struct socket *sock)
 	return 0;
 }
 
-/* A receiver that found the socket before it was unhashed may still queue. */
-static void ttp_ctl_destruct(struct sock *sk)
-{
-	skb_queue_purge(&sk->sk_receive_queue);
-}
-
 /* .family: see ttp_dgram_ops. */
 static const struct proto_ops ttp_ctl_ops = {
 	.family		= PF_TTP,
@@ -581,7 +559,7 @@ static const struct proto_ops ttp_ctl_ops = {
 	.ioctl		= ttp_ctl_ioctl,
 	.gettstamp	= sock_gettstamp,
 	.listen		= sock_no_listen,
-	.shutdown	= ttp_ctl_shutdown,
+	.shutdown	= ttp_dgram_shutdown,	/* the same rules */
 	.setsockopt	= ttp_ctl_setsockopt,
 	.getsockopt	= ttp_ctl_getsockopt,
 	.sendmsg	= ttp_ctl_sendmsg,
@@ -609,7 +587,7 @@ int ttp_ctl_sock_create(struct net *net, struct socket *sock, int protocol,
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = TTPPROTO_CONTROL;
-	sk->sk_destruct = ttp_ctl_destruct;
+	sk->sk_destruct = ttp_dgram_destruct;
 	ttp_af_opts_init(&ttp_ctl_sk(sk)->opts);
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	return 0;

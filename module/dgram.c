@@ -704,9 +704,10 @@ static int ttp_dgram_ioctl(struct socket *sock, unsigned int cmd,
 
 /*
  * As inet_shutdown(): the flags are set either way, so that poll() wakes
- * up, but an unconnected socket also gets ENOTCONN.
+ * up, but an unconnected socket also gets ENOTCONN.  Control sockets
+ * (ctl_sock.c) share it, and ttp_dgram_destruct().
  */
-static int ttp_dgram_shutdown(struct socket *sock, int how)
+int ttp_dgram_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
 	int err;
@@ -762,7 +763,7 @@ static int ttp_dgram_release(struct socket *sock)
  * queue to it; the socket is freed a grace period later, and this purge
  * catches those datagrams.
  */
-static void ttp_dgram_destruct(struct sock *sk)
+void ttp_dgram_destruct(struct sock *sk)
 {
 	skb_queue_purge(&sk->sk_receive_queue);
 }
