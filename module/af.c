@@ -11,6 +11,8 @@
 #include <linux/ip.h>
 #include <linux/net.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <net/sock.h>
 #include <uapi/linux/ttp.h>
@@ -210,4 +212,66 @@ void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
 		return;
 	ttl = ip_hdr(skb)->ttl;
 	put_cmsg(msg, SOL_TTP, TTP_TTL, sizeof(ttl), &ttl);
+}
+
+/* --- the socket tables of datagram and control sockets ---------------- */
+
+int ttp_sk_table_init(struct ttp_sk_table **tp)
+{
+	struct ttp_sk_table *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	spin_lock_init(&t->lock);
+	*tp = t;
+	return 0;
+}
+
+void ttp_sk_table_exit(struct ttp_sk_table **tp)
+{
+	struct ttp_sk_table *t = *tp;
+	unsigned int i;
+
+	if (!t)
+		return;
+	/* Every user socket holds its namespace: none can be left here. */
+	for (i = 0; i < TTP_SK_HASH_SIZE; i++)
+		WARN_ON_ONCE(!hlist_empty(&t->hash[i]));
+	kfree(t);
+	*tp = NULL;
+}
+
+/* /proc/net/ttp/sockets: @show prints each socket of @t. */
+void ttp_sk_table_seq(struct seq_file *seq, struct ttp_sk_table *t,
+		      void (*show)(struct seq_file *seq, struct sock *sk))
+{
+	struct sock *sk;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < TTP_SK_HASH_SIZE; i++)
+		sk_for_each_rcu(sk, &t->hash[i])
+			show(seq, sk);
+	rcu_read_unlock();
+}
+
+/*
+ * One line of /proc/net/ttp/sockets for a datagram or control socket:
+ * the stream columns are "-" (see Documentation/proc.md).
+ */
+void ttp_af_seq_line(struct seq_file *seq, struct sock *sk, const char *proto,
+		     __be32 saddr, u16 port, __be32 daddr, u16 dport)
+{
+	char local[24], remote[24];
+
+	snprintf(local, sizeof(local), "%pI4:%u", &saddr, port);
+	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr, dport);
+	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8s %8s %8s %6s %7s %-5s %7d %5u %lu\n",
+		   proto, local, remote, daddr ? "ESTAB" : "UNCONN",
+		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
+		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),
+		   "-", "-", "-", "-", "-", "-", atomic_read(&sk->sk_drops),
+		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+		   sock_i_ino(sk));
 }

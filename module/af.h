@@ -2,7 +2,9 @@
 #ifndef _TTP_AF_H
 #define _TTP_AF_H
 
+#include <linux/list.h>
 #include <linux/sockptr.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 int ttp_af_init(int family);
@@ -42,5 +44,32 @@ int ttp_af_getsockopt(const struct sock *sk, const struct ttp_af_opts *o,
 		      int __user *optlen);
 void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
 		       const struct sk_buff *skb);
+
+/*
+ * A namespace's table of datagram or of control sockets, by local port
+ * (a control socket's port is its identifier): writers under @lock,
+ * readers (the receive path, /proc/net/ttp/sockets) under RCU.
+ */
+#define TTP_SK_HASH_SIZE	256
+
+struct ttp_sk_table {
+	spinlock_t lock;		/* writers; readers use RCU */
+	struct hlist_head hash[TTP_SK_HASH_SIZE];
+};
+
+static inline struct hlist_head *ttp_sk_bucket(struct ttp_sk_table *t,
+					       u16 port)
+{
+	return &t->hash[port % TTP_SK_HASH_SIZE];
+}
+
+struct seq_file;
+
+int ttp_sk_table_init(struct ttp_sk_table **tp);
+void ttp_sk_table_exit(struct ttp_sk_table **tp);
+void ttp_sk_table_seq(struct seq_file *seq, struct ttp_sk_table *t,
+		      void (*show)(struct seq_file *seq, struct sock *sk));
+void ttp_af_seq_line(struct seq_file *seq, struct sock *sk, const char *proto,
+		     __be32 saddr, u16 port, __be32 daddr, u16 dport);
 
 #endif /* _TTP_AF_H */

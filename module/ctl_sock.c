@@ -43,15 +43,9 @@
 #include "ip.h"
 #include "stats.h"
 
-#define TTP_CTL_HASH_SIZE	64
 #define TTP_CTL_HLEN		sizeof(struct icmphdr)
 /* The largest packet, 65535 bytes, less the network header. */
 #define TTP_CTL_MAX_LEN		(IP_MAX_MTU - sizeof(struct iphdr))
-
-struct ttp_ctl_table {
-	spinlock_t lock;		/* writers; readers use RCU */
-	struct hlist_head hash[TTP_CTL_HASH_SIZE];	/* by identifier */
-};
 
 struct ttp_ctl_sock {
 	struct sock sk;		/* first: sk_alloc() allocates the whole */
@@ -70,14 +64,9 @@ static struct ttp_ctl_sock *ttp_ctl_sk(const struct sock *sk)
 	return container_of(sk, struct ttp_ctl_sock, sk);
 }
 
-static struct ttp_ctl_table *ttp_ctl_table(const struct sock *sk)
+static struct ttp_sk_table *ttp_ctl_table(const struct sock *sk)
 {
 	return ttp_net(sock_net(sk))->ctl;
-}
-
-static struct hlist_head *ttp_ctl_bucket(struct ttp_ctl_table *t, u16 ident)
-{
-	return &t->hash[ident % TTP_CTL_HASH_SIZE];
 }
 
 /* --- the identifier table --------------------------------------------- */
@@ -86,10 +75,10 @@ static struct hlist_head *ttp_ctl_bucket(struct ttp_ctl_table *t, u16 ident)
 static bool ttp_ctl_ident_taken(void *table, const struct sock *sk,
 				__be32 saddr, u16 ident)
 {
-	struct ttp_ctl_table *t = table;
+	struct ttp_sk_table *t = table;
 	struct sock *sk2;
 
-	sk_for_each(sk2, ttp_ctl_bucket(t, ident))
+	sk_for_each(sk2, ttp_sk_bucket(t, ident))
 		if (sk2 != sk && ttp_ctl_sk(sk2)->ident == ident &&
 		    !(sk->sk_reuse && sk2->sk_reuse))
 			return true;
@@ -102,7 +91,7 @@ static bool ttp_ctl_ident_taken(void *table, const struct sock *sk,
  */
 static int ttp_ctl_hash(struct sock *sk, __be32 saddr, u16 ident)
 {
-	struct ttp_ctl_table *t = ttp_ctl_table(sk);
+	struct ttp_sk_table *t = ttp_ctl_table(sk);
 	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
 
 	spin_lock_bh(&t->lock);
@@ -114,7 +103,7 @@ static int ttp_ctl_hash(struct sock *sk, __be32 saddr, u16 ident)
 		WRITE_ONCE(cs->saddr, saddr);
 		WRITE_ONCE(cs->ident, ident);
 		/* Publishes the fields above to RCU readers. */
-		sk_add_node_rcu(sk, ttp_ctl_bucket(t, ident));
+		sk_add_node_rcu(sk, ttp_sk_bucket(t, ident));
 	}
 	spin_unlock_bh(&t->lock);
 	return ident ? 0 : -EADDRINUSE;
@@ -122,7 +111,7 @@ static int ttp_ctl_hash(struct sock *sk, __be32 saddr, u16 ident)
 
 static void ttp_ctl_unhash(struct sock *sk)
 {
-	struct ttp_ctl_table *t = ttp_ctl_table(sk);
+	struct ttp_sk_table *t = ttp_ctl_table(sk);
 
 	spin_lock_bh(&t->lock);
 	if (sk_del_node_init_rcu(sk))
@@ -145,12 +134,12 @@ static int ttp_ctl_autobind(struct sock *sk)
  * to @raddr: bound to @laddr or to any address, connected to @raddr or
  * not connected.  RCU read side.
  */
-static struct sock *ttp_ctl_lookup(struct ttp_ctl_table *t, u16 ident,
+static struct sock *ttp_ctl_lookup(struct ttp_sk_table *t, u16 ident,
 				   __be32 laddr, __be32 raddr, int ifindex)
 {
 	struct sock *sk;
 
-	sk_for_each_rcu(sk, ttp_ctl_bucket(t, ident)) {
+	sk_for_each_rcu(sk, ttp_sk_bucket(t, ident)) {
 		const struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
 		__be32 local = READ_ONCE(cs->saddr);
 		__be32 peer = READ_ONCE(cs->daddr);
@@ -240,7 +229,7 @@ static int ttp_ctl_bind(struct socket *sock, struct sockaddr *uaddr,
 /* connect(AF_UNSPEC): forget the peer and what connect() chose. */
 static int ttp_ctl_disconnect(struct sock *sk)
 {
-	struct ttp_ctl_table *t = ttp_ctl_table(sk);
+	struct ttp_sk_table *t = ttp_ctl_table(sk);
 	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
 
 	lock_sock(sk);
@@ -267,7 +256,7 @@ static int ttp_ctl_connect(struct socket *sock, struct sockaddr *uaddr,
 	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
 	struct sock *sk = sock->sk;
 	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-	struct ttp_ctl_table *t = ttp_ctl_table(sk);
+	struct ttp_sk_table *t = ttp_ctl_table(sk);
 	struct ttp_route r;
 	int err;
 
@@ -598,59 +587,27 @@ int ttp_ctl_sock_create(struct net *net, struct socket *sock, int protocol,
 static void ttp_ctl_seq_sock(struct seq_file *seq, struct sock *sk)
 {
 	const struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-	__be32 saddr = READ_ONCE(cs->saddr), daddr = READ_ONCE(cs->daddr);
-	char local[24], remote[24];
 
-	snprintf(local, sizeof(local), "%pI4:%u", &saddr,
-		 READ_ONCE(cs->ident));
-	snprintf(remote, sizeof(remote), "%pI4:0", &daddr);
-	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8s %8s %8s %6s %7s %-5s %7d %5u %lu\n",
-		   "ctl", local, remote, daddr ? "ESTAB" : "UNCONN",
-		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
-		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),
-		   "-", "-", "-", "-", "-", "-", atomic_read(&sk->sk_drops),
-		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   sock_i_ino(sk));
+	/* A control socket has no remote port: 0. */
+	ttp_af_seq_line(seq, sk, "ctl", READ_ONCE(cs->saddr),
+			READ_ONCE(cs->ident), READ_ONCE(cs->daddr), 0);
 }
 
 void ttp_ctl_sock_seq_show(struct seq_file *seq, struct ttp_net *tn)
 {
-	struct sock *sk;
-	unsigned int i;
-
-	rcu_read_lock();
-	for (i = 0; i < TTP_CTL_HASH_SIZE; i++)
-		sk_for_each_rcu(sk, &tn->ctl->hash[i])
-			ttp_ctl_seq_sock(seq, sk);
-	rcu_read_unlock();
+	ttp_sk_table_seq(seq, tn->ctl, ttp_ctl_seq_sock);
 }
 
 /* --- init and exit ---------------------------------------------------- */
 
 int ttp_ctl_sock_init_ns(struct ttp_net *tn)
 {
-	struct ttp_ctl_table *t;
-
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return -ENOMEM;
-	spin_lock_init(&t->lock);
-	tn->ctl = t;
-	return 0;
+	return ttp_sk_table_init(&tn->ctl);
 }
 
 void ttp_ctl_sock_exit_ns(struct ttp_net *tn)
 {
-	struct ttp_ctl_table *t = tn->ctl;
-	unsigned int i;
-
-	if (!t)
-		return;
-	/* Every user socket holds its namespace: none can be left here. */
-	for (i = 0; i < TTP_CTL_HASH_SIZE; i++)
-		WARN_ON_ONCE(!hlist_empty(&t->hash[i]));
-	kfree(t);
-	tn->ctl = NULL;
+	ttp_sk_table_exit(&tn->ctl);
 }
 
 int ttp_ctl_sock_init(void)

@@ -32,16 +32,10 @@
 #include "ip.h"
 #include "stats.h"
 
-#define TTP_DGRAM_HASH_SIZE	256
 #define TTP_DGRAM_HLEN		sizeof(struct udphdr)
 /* The largest packet, 65535 bytes, less both headers: 65507. */
 #define TTP_DGRAM_MAX_PAYLOAD	(IP_MAX_MTU - sizeof(struct iphdr) - \
 				 TTP_DGRAM_HLEN)
-
-struct ttp_dgram_table {
-	spinlock_t lock;		/* writers; readers use RCU */
-	struct hlist_head hash[TTP_DGRAM_HASH_SIZE];	/* by local port */
-};
 
 struct ttp_dgram_sock {
 	struct sock sk;		/* first: sk_alloc() allocates the whole */
@@ -61,15 +55,9 @@ static struct ttp_dgram_sock *ttp_dgram_sk(const struct sock *sk)
 	return container_of(sk, struct ttp_dgram_sock, sk);
 }
 
-static struct ttp_dgram_table *ttp_dgram_table(const struct sock *sk)
+static struct ttp_sk_table *ttp_dgram_table(const struct sock *sk)
 {
 	return ttp_net(sock_net(sk))->dgram;
-}
-
-static struct hlist_head *ttp_dgram_bucket(struct ttp_dgram_table *t,
-					   u16 port)
-{
-	return &t->hash[port % TTP_DGRAM_HASH_SIZE];
 }
 
 /* --- the port table --------------------------------------------------- */
@@ -96,12 +84,12 @@ static bool ttp_dgram_clash(const struct sock *sk, __be32 saddr,
 }
 
 /* Called with the table lock held. */
-static bool ttp_dgram_port_taken(struct ttp_dgram_table *t,
+static bool ttp_dgram_port_taken(struct ttp_sk_table *t,
 				 const struct sock *sk, __be32 saddr, u16 port)
 {
 	struct sock *sk2;
 
-	sk_for_each(sk2, ttp_dgram_bucket(t, port))
+	sk_for_each(sk2, ttp_sk_bucket(t, port))
 		if (sk2 != sk && ttp_dgram_sk(sk2)->port == port &&
 		    ttp_dgram_clash(sk, saddr, sk2))
 			return true;
@@ -121,7 +109,7 @@ static bool ttp_dgram_ephemeral_taken(void *t, const struct sock *sk,
  */
 static int ttp_dgram_hash(struct sock *sk, __be32 saddr, u16 port)
 {
-	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_sk_table *t = ttp_dgram_table(sk);
 	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
 
 	spin_lock_bh(&t->lock);
@@ -134,7 +122,7 @@ static int ttp_dgram_hash(struct sock *sk, __be32 saddr, u16 port)
 		WRITE_ONCE(ds->saddr, saddr);
 		WRITE_ONCE(ds->port, port);
 		/* Publishes the fields above to RCU readers. */
-		sk_add_node_rcu(sk, ttp_dgram_bucket(t, port));
+		sk_add_node_rcu(sk, ttp_sk_bucket(t, port));
 	}
 	spin_unlock_bh(&t->lock);
 	return port ? 0 : -EADDRINUSE;
@@ -142,7 +130,7 @@ static int ttp_dgram_hash(struct sock *sk, __be32 saddr, u16 port)
 
 static void ttp_dgram_unhash(struct sock *sk)
 {
-	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_sk_table *t = ttp_dgram_table(sk);
 
 	spin_lock_bh(&t->lock);
 	if (sk_del_node_init_rcu(sk))
@@ -197,7 +185,7 @@ static int ttp_dgram_score(const struct sock *sk, __be32 saddr, __be16 sport,
 	return score;
 }
 
-static struct sock *ttp_dgram_lookup(struct ttp_dgram_table *t,
+static struct sock *ttp_dgram_lookup(struct ttp_sk_table *t,
 				     __be32 saddr, __be16 sport,
 				     __be32 daddr, __be16 dport, int ifindex)
 {
@@ -205,7 +193,7 @@ static struct sock *ttp_dgram_lookup(struct ttp_dgram_table *t,
 	struct sock *sk, *best = NULL;
 	int score, best_score = 0;
 
-	sk_for_each_rcu(sk, ttp_dgram_bucket(t, port)) {
+	sk_for_each_rcu(sk, ttp_sk_bucket(t, port)) {
 		if (READ_ONCE(ttp_dgram_sk(sk)->port) != port)
 			continue;
 		score = ttp_dgram_score(sk, saddr, sport, daddr, ifindex);
@@ -372,7 +360,7 @@ static int ttp_dgram_bind(struct socket *sock, struct sockaddr *uaddr,
  */
 static int ttp_dgram_disconnect(struct sock *sk)
 {
-	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_sk_table *t = ttp_dgram_table(sk);
 	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
 
 	lock_sock(sk);
@@ -398,7 +386,7 @@ static int ttp_dgram_disconnect(struct sock *sk)
  */
 static int ttp_dgram_set_peer(struct sock *sk, __be32 daddr, __be16 dport)
 {
-	struct ttp_dgram_table *t = ttp_dgram_table(sk);
+	struct ttp_sk_table *t = ttp_dgram_table(sk);
 	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
 	struct ttp_route r;
 	int err;
@@ -824,59 +812,27 @@ int ttp_dgram_create(struct net *net, struct socket *sock, int protocol,
 static void ttp_dgram_seq_sock(struct seq_file *seq, struct sock *sk)
 {
 	const struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-	__be32 saddr = READ_ONCE(ds->saddr), daddr = READ_ONCE(ds->daddr);
-	char local[24], remote[24];
 
-	snprintf(local, sizeof(local), "%pI4:%u", &saddr, READ_ONCE(ds->port));
-	snprintf(remote, sizeof(remote), "%pI4:%u", &daddr,
-		 ntohs(READ_ONCE(ds->dport)));
-	seq_printf(seq, "%-5s %-21s %-21s %-12s %8d %8d %8d %8d %8s %8s %8s %6s %7s %-5s %7d %5u %lu\n",
-		   "dgram", local, remote, daddr ? "ESTAB" : "UNCONN",
-		   sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk),
-		   READ_ONCE(sk->sk_sndbuf), READ_ONCE(sk->sk_rcvbuf),
-		   "-", "-", "-", "-", "-", "-", atomic_read(&sk->sk_drops),
-		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-		   sock_i_ino(sk));
+	ttp_af_seq_line(seq, sk, "dgram", READ_ONCE(ds->saddr),
+			READ_ONCE(ds->port), READ_ONCE(ds->daddr),
+			ntohs(READ_ONCE(ds->dport)));
 }
 
 void ttp_dgram_seq_show(struct seq_file *seq, struct ttp_net *tn)
 {
-	struct sock *sk;
-	unsigned int i;
-
-	rcu_read_lock();
-	for (i = 0; i < TTP_DGRAM_HASH_SIZE; i++)
-		sk_for_each_rcu(sk, &tn->dgram->hash[i])
-			ttp_dgram_seq_sock(seq, sk);
-	rcu_read_unlock();
+	ttp_sk_table_seq(seq, tn->dgram, ttp_dgram_seq_sock);
 }
 
 /* --- init and exit ---------------------------------------------------- */
 
 int ttp_dgram_init_ns(struct ttp_net *tn)
 {
-	struct ttp_dgram_table *t;
-
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return -ENOMEM;
-	spin_lock_init(&t->lock);
-	tn->dgram = t;
-	return 0;
+	return ttp_sk_table_init(&tn->dgram);
 }
 
 void ttp_dgram_exit_ns(struct ttp_net *tn)
 {
-	struct ttp_dgram_table *t = tn->dgram;
-	unsigned int i;
-
-	if (!t)
-		return;
-	/* Every user socket holds its namespace: none can be left here. */
-	for (i = 0; i < TTP_DGRAM_HASH_SIZE; i++)
-		WARN_ON_ONCE(!hlist_empty(&t->hash[i]));
-	kfree(t);
-	tn->dgram = NULL;
+	ttp_sk_table_exit(&tn->dgram);
 }
 
 int ttp_dgram_init(void)

@@ -14,8 +14,7 @@
 
 struct ttp_mib;
 struct ttp_arp_table;
-struct ttp_dgram_table;
-struct ttp_ctl_table;
+struct ttp_sk_table;
 struct ttp_stream_table;
 
 /* The namespace's knobs: /proc/sys/net/ttp/, see Documentation/proc.md. */
@@ -60,8 +59,8 @@ struct ttp_net {
 	atomic_t ip_id;				/* IP ID of sent packets */
 	struct ratelimit_state ctl_rs;		/* control errors sent */
 	struct ttp_arp_table *arp;
-	struct ttp_dgram_table *dgram;
-	struct ttp_ctl_table *ctl;		/* control (ping) sockets */
+	struct ttp_sk_table *dgram;		/* datagram sockets */
+	struct ttp_sk_table *ctl;		/* control (ping) sockets */
 	struct ttp_stream_table *stream;
 	atomic_long_t stream_mem;		/* bytes in stream buffers */
 };
