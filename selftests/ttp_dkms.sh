@@ -47,7 +47,10 @@ tar -C "$TTP_TOP" -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 at_exit "dkms remove ttp/$VER --all --no-depmod; rm -rf /usr/src/ttp-$VER /var/lib/dkms/ttp; ttp_load"
 
 check "dkms add (copies the tree to /usr/src/ttp-$VER)" dkms add "$SRC"
-check_eq "dkms status: added" "ttp/$VER: added" "$(dkms status ttp 2>&1)"
+# dkms status: its line for ttp only (on 6.12 dkms also passes on
+# readelf's warnings about the module's missing .comment section).
+dkms_status() { dkms status "$@" 2>&1 | grep '^ttp/'; }
+check_eq "dkms status: added" "ttp/$VER: added" "$(dkms_status ttp)"
 # prebuilt: what a successful dkms build leaves, from TTP_KO.
 prebuilt()
 {
@@ -66,7 +69,7 @@ else
 fi
 check "dkms install -k $KVER" dkms install "ttp/$VER" -k "$KVER" --no-depmod
 check_eq "dkms status: installed" "ttp/$VER, $KVER, $ARCH: installed" \
-	"$(dkms status ttp -k "$KVER" 2>&1)"
+	"$(dkms_status ttp -k "$KVER")"
 check_eq "the module is in updates/dkms, for this kernel (vermagic)" "$KVER" \
 	"$(modinfo -F vermagic "$DEST" 2>&1 | cut -d' ' -f1)"
 unload() { rmmod ttp 2>/dev/null; ! ttp_loaded; }
