@@ -21,6 +21,7 @@
 
 # A lab runs in ~30-60 s in the TCG VM; the bound leaves room.
 LAB_BUDGET=${LAB_BUDGET:-$((90 * TTP_TIME_SCALE))}
+# shellcheck disable=SC2034 # read by the ttp_lab_*.sh tests (plan)
 LAB_CHECKS=4
 
 # run_lab NAME: run scripts/NAME inside this VM, output in $TMPD/NAME.out.
