@@ -42,6 +42,7 @@ struct ttp_net_cfg {
 	int stream_rto_max_ms;
 	int stream_retries2;		/* RTOs without progress, ETIMEDOUT */
 	int stream_delack_ms;		/* delayed-ACK timeout; 0: none */
+	int stream_invalid_ratelimit_ms; /* ACKs to invalid segments; 0: all */
 	int stream_rmem[3];		/* receive buffer: min default max */
 	int stream_wmem[3];		/* send buffer: min default max */
 	int stream_mem_max_kb;		/* all stream buffers of the netns */

@@ -75,6 +75,7 @@ static const char *const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_STREAM_LISTEN_OVERFLOWS] = "StreamListenOverflows",
 	[TTP_MIB_STREAM_LISTEN_DROPS]	= "StreamListenDrops",
 	[TTP_MIB_STREAM_CHALLENGE_ACKS]	= "StreamChallengeACKs",
+	[TTP_MIB_STREAM_ACKS_SKIPPED]	= "StreamACKsSkipped",
 	[TTP_MIB_TIMEWAIT_ENTERED]	= "TimeWaitEntered",
 	[TTP_MIB_TIMEWAIT_EXPIRED]	= "TimeWaitExpired",
 	[TTP_MIB_TIMEWAIT_FIN_ACKED]	= "TimeWaitFinAcked",

@@ -242,6 +242,7 @@ struct ttp_stream_sock {
 	unsigned long deferred;		/* TTP_DEFER_* bits */
 	unsigned long rto;		/* jiffies, backed off */
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
+	unsigned long oow_ack_stamp;	/* jiffies: ttp_stream_oow_limited() */
 	u8 retries;		/* RTO retransmissions without progress */
 	u8 probes;		/* unanswered zero-window probes */
 	u8 probe_backoff;	/* persist interval: rto << probe_backoff */
@@ -456,5 +457,7 @@ void ttp_stream_keepalive(struct sock *sk, int on);
 void ttp_stream_soft_error(struct sock *sk, int err);
 void ttp_stream_release_cb(struct sock *sk);
 int ttp_stream_timer_pending(const struct sock *sk, unsigned long *expires);
+bool ttp_stream_oow_limited(struct ttp_net *tn, const struct ttp_stream_cb *cb,
+			    unsigned long *stamp);
 
 #endif /* _TTP_STREAM_H */

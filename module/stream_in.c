@@ -109,6 +109,48 @@ static void ttp_stream_ack_now(struct sock *sk)
 	ttp_stream_send_ctl(sk, TTP_TH_ACK, ttp_stream_sk(sk)->snd_nxt);
 }
 
+/**
+ * ttp_stream_oow_limited - may we not answer this invalid segment?
+ * @tn: the namespace's TTP state
+ * @cb: a segment we cannot take (out of the window, an ACK of what we
+ *	never sent, one for a TIME_WAIT entry), about to be answered by an ACK
+ * @stamp: the connection's (or entry's) jiffies of the last such ACK
+ *
+ * Two ends that disagree about the sequence space (a lost state, a
+ * middlebox, a forged segment) would answer each other's ACKs with ACKs
+ * forever: an ACK storm.  As Linux's tcp_invalid_ratelimit: at most one
+ * such answer per stream_invalid_ratelimit_ms.  A segment with data or a
+ * FIN is always answered: it cannot be part of a loop (nobody answers an
+ * ACK with data), and its sender may be waiting for our ACK to go on.
+ *
+ * Return: true if the ACK must not go (counted in StreamACKsSkipped).
+ */
+bool ttp_stream_oow_limited(struct ttp_net *tn, const struct ttp_stream_cb *cb,
+			    unsigned long *stamp)
+{
+	int ms = READ_ONCE(tn->cfg.stream_invalid_ratelimit_ms);
+	unsigned long now = jiffies, last = READ_ONCE(*stamp);
+
+	if ((cb->len || (cb->flags & TTP_TH_FIN)) && !(cb->flags & TTP_TH_SYN))
+		return false;
+	if (ms && last && time_before(now, last + msecs_to_jiffies(ms))) {
+		TTP_INC_STATS(tn, TTP_MIB_STREAM_ACKS_SKIPPED);
+		return true;
+	}
+	/* 0 means "never answered": a stamp of exactly 0 just starts anew. */
+	WRITE_ONCE(*stamp, now);
+	return false;
+}
+
+/* The answer to a segment we cannot take, rate-limited (see above). */
+static void ttp_stream_ack_invalid(struct sock *sk,
+				   const struct ttp_stream_cb *cb)
+{
+	if (!ttp_stream_oow_limited(ttp_stream_tn(sk), cb,
+				    &ttp_stream_sk(sk)->oow_ack_stamp))
+		ttp_stream_ack_now(sk);
+}
+
 /* RFC 5961: the answer to a suspicious RST or SYN. */
 static void ttp_stream_challenge_ack(struct sock *sk)
 {
@@ -362,7 +404,7 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 	/* first: sequence number */
 	if (!ttp_stream_seq_ok(ss, cb)) {
 		if (!(cb->flags & TTP_TH_RST))
-			ttp_stream_ack_now(sk);
+			ttp_stream_ack_invalid(sk, cb);
 		return false;
 	}
 	/* second: RST, with RFC 5961 3.2's exact-match rule */
@@ -390,7 +432,7 @@ static bool ttp_stream_rcv_synced(struct sock *sk, struct sk_buff *skb)
 		sk->sk_state_change(sk);
 	} else if (!ttp_stream_ack(sk, cb)) {
 		/* RFC 9293: an ACK of what we never sent. */
-		ttp_stream_ack_now(sk);
+		ttp_stream_ack_invalid(sk, cb);
 		return false;
 	}
 	fin_acked = ttp_stream_fin_acked(ss, cb->ack);

@@ -43,6 +43,7 @@ struct ttp_stream_tw {
 	bool reuse;			/* the socket had SO_REUSEADDR */
 	int oif;			/* its bound device, 0: none */
 	unsigned long expires;		/* jiffies */
+	unsigned long oow_ack_stamp;	/* jiffies: ttp_stream_oow_limited() */
 };
 
 static struct kmem_cache *ttp_stream_tw_cache __read_mostly;
@@ -228,6 +229,8 @@ static int ttp_stream_tw_segment(struct ttp_stream_table *t,
 	/* A bare in-order ACK needs no answer; anything else gets ours. */
 	if (!cb->len && !(cb->flags & (TTP_TH_SYN | TTP_TH_FIN)) &&
 	    cb->seq == tw->rcv_nxt)
+		return TTP_TW_DONE;
+	if (ttp_stream_oow_limited(ttp_net(tw->net), cb, &tw->oow_ack_stamp))
 		return TTP_TW_DONE;
 	return TTP_TW_ACK;
 }
