@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/udp.h>
 #include <linux/uaccess.h>
 #include <net/sock.h>
 #include <uapi/linux/ttp.h>
@@ -203,8 +204,8 @@ int ttp_af_getsockopt(const struct sock *sk, const struct ttp_af_opts *o,
 }
 
 /* recvmsg(): the received packet's TTL, if the socket asked for it. */
-void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
-		       const struct sk_buff *skb)
+static void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
+			      const struct sk_buff *skb)
 {
 	int ttl;
 
@@ -212,6 +213,76 @@ void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
 		return;
 	ttl = ip_hdr(skb)->ttl;
 	put_cmsg(msg, SOL_TTP, TTP_TTL, sizeof(ttl), &ttl);
+}
+
+/* recvmsg(): who sent it; a control message's sender has no port. */
+static void ttp_af_name(struct sock *sk, struct msghdr *msg,
+			const struct sk_buff *skb, bool port)
+{
+	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
+
+	if (!sttp)
+		return;
+	memset(sttp, 0, sizeof(*sttp));
+	sttp->sttp_family = sk->sk_family;
+	if (port)
+		sttp->sttp_port = udp_hdr(skb)->source;
+	sttp->sttp_addr = ip_hdr(skb)->saddr;
+	msg->msg_namelen = sizeof(*sttp);
+}
+
+/**
+ * ttp_af_recvmsg - recvmsg() of datagram and control sockets
+ * @sk: the socket
+ * @msg: recvmsg()'s message
+ * @len: the size of its buffer
+ * @flags: recvmsg()'s flags
+ * @o: the socket's options (TTP_RECVTTL)
+ * @port: the name has the sender's port (datagrams) besides its address
+ * @drop_mib: the counter of a datagram lost to a failed copy, or -1
+ *
+ * One queued packet per call, cut to @len (MSG_TRUNC set), a pending
+ * error (sk_err) first; waits as the socket and @flags say.
+ *
+ * Return: the bytes copied, the packet's whole length with MSG_TRUNC in
+ * @flags, or an error.
+ */
+int ttp_af_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		   int flags, const struct ttp_af_opts *o, bool port,
+		   int drop_mib)
+{
+	struct sk_buff *skb;
+	size_t copied;
+	int err;
+
+	/*
+	 * No IP_RECVERR: a datagram socket's errors are sk_err, a control
+	 * socket's come in the receive queue itself.
+	 */
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;
+	skb = skb_recv_datagram(sk, flags, &err);
+	if (!skb)
+		return err;
+	copied = min_t(size_t, len, skb->len);
+	if (copied < skb->len)
+		msg->msg_flags |= MSG_TRUNC;
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err) {
+		if (!(flags & MSG_PEEK)) {
+			atomic_inc(&sk->sk_drops);
+			if (drop_mib >= 0)
+				TTP_NET_INC_STATS(sock_net(sk), drop_mib);
+		}
+		kfree_skb(skb);
+		return err;
+	}
+	sock_recv_cmsgs(msg, sk, skb);
+	ttp_af_recv_cmsgs(msg, o, skb);
+	ttp_af_name(sk, msg, skb, port);
+	err = flags & MSG_TRUNC ? skb->len : copied;
+	skb_free_datagram(sk, skb);
+	return err;
 }
 
 /* --- the socket tables of datagram and control sockets ---------------- */

@@ -42,8 +42,9 @@ int ttp_af_setsockopt(struct ttp_af_opts *o, int level, int optname,
 int ttp_af_getsockopt(const struct sock *sk, const struct ttp_af_opts *o,
 		      int level, int optname, char __user *optval,
 		      int __user *optlen);
-void ttp_af_recv_cmsgs(struct msghdr *msg, const struct ttp_af_opts *o,
-		       const struct sk_buff *skb);
+int ttp_af_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		   int flags, const struct ttp_af_opts *o, bool port,
+		   int drop_mib);
 
 /*
  * A namespace's table of datagram or of control sockets, by local port

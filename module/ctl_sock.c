@@ -433,50 +433,12 @@ static int ttp_ctl_sendmsg(struct socket *sock, struct msghdr *msg,
 	return err ? err : len;
 }
 
-/* The sender of the message: the pinged host, or a router on the way. */
-static void ttp_ctl_name(struct sock *sk, struct msghdr *msg,
-			 const struct sk_buff *skb)
-{
-	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
-
-	if (!sttp)
-		return;
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
-	sttp->sttp_addr = ip_hdr(skb)->saddr;
-	msg->msg_namelen = sizeof(*sttp);
-}
-
+/* The sender is the pinged host, or a router on the way: no port. */
 static int ttp_ctl_recvmsg(struct socket *sock, struct msghdr *msg,
 			   size_t len, int flags)
 {
-	struct sock *sk = sock->sk;
-	struct sk_buff *skb;
-	size_t copied;
-	int err;
-
-	/* Errors come in the receive queue itself: nothing is ever here. */
-	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN;
-	skb = skb_recv_datagram(sk, flags, &err);
-	if (!skb)
-		return err;
-	copied = min_t(size_t, len, skb->len);
-	if (copied < skb->len)
-		msg->msg_flags |= MSG_TRUNC;
-	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (err) {
-		if (!(flags & MSG_PEEK))
-			atomic_inc(&sk->sk_drops);
-		kfree_skb(skb);
-		return err;
-	}
-	sock_recv_cmsgs(msg, sk, skb);
-	ttp_af_recv_cmsgs(msg, &ttp_ctl_sk(sk)->opts, skb);
-	ttp_ctl_name(sk, msg, skb);
-	err = flags & MSG_TRUNC ? skb->len : copied;
-	skb_free_datagram(sk, skb);
-	return err;
+	return ttp_af_recvmsg(sock->sk, msg, len, flags,
+			      &ttp_ctl_sk(sock->sk)->opts, false, -1);
 }
 
 static int ttp_ctl_ioctl(struct socket *sock, unsigned int cmd,

@@ -607,54 +607,12 @@ static int ttp_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	return err ? err : len;
 }
 
-static void ttp_dgram_name(struct sock *sk, struct msghdr *msg,
-			   const struct sk_buff *skb)
-{
-	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
-
-	if (!sttp)
-		return;
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
-	sttp->sttp_port = udp_hdr(skb)->source;
-	sttp->sttp_addr = ip_hdr(skb)->saddr;
-	msg->msg_namelen = sizeof(*sttp);
-}
-
 static int ttp_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
 			     size_t len, int flags)
 {
-	struct sock *sk = sock->sk;
-	struct sk_buff *skb;
-	size_t copied;
-	int err;
-
-	/* Without IP_RECVERR nothing is ever queued there. */
-	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN;
-	/* Reports a pending error (sk_err) first; waits as told. */
-	skb = skb_recv_datagram(sk, flags, &err);
-	if (!skb)
-		return err;
-	copied = min_t(size_t, len, skb->len);
-	if (copied < skb->len)
-		msg->msg_flags |= MSG_TRUNC;
-	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (err) {
-		if (!(flags & MSG_PEEK)) {
-			atomic_inc(&sk->sk_drops);
-			TTP_NET_INC_STATS(sock_net(sk),
-					  TTP_MIB_DGRAM_IN_ERRORS);
-		}
-		kfree_skb(skb);
-		return err;
-	}
-	sock_recv_cmsgs(msg, sk, skb);
-	ttp_af_recv_cmsgs(msg, &ttp_dgram_sk(sk)->opts, skb);
-	ttp_dgram_name(sk, msg, skb);
-	err = flags & MSG_TRUNC ? skb->len : copied;
-	skb_free_datagram(sk, skb);
-	return err;
+	return ttp_af_recvmsg(sock->sk, msg, len, flags,
+			      &ttp_dgram_sk(sock->sk)->opts, true,
+			      TTP_MIB_DGRAM_IN_ERRORS);
 }
 
 /* SIOCINQ: the size of the next datagram, as for UDP, not of them all. */
