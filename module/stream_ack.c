@@ -16,8 +16,9 @@
  *   and NewReno fast recovery (RFC 6582), and after an RTO the loss
  *   window of one segment with a go-back-N from SND.UNA.
  * - An RTO whose retransmission is acknowledged sooner than the path's
- *   minimum RTT was spurious (the original arrived; the RACK rule): the
- *   window comes back and sending resumes where it was.
+ *   minimum RTT, by an ACK of part of what was out, was spurious (the
+ *   original arrived; the RACK rule): the window comes back and sending
+ *   resumes where it was.
  */
 #include <linux/jiffies.h>
 
@@ -186,7 +187,7 @@ static void ttp_stream_recovery_ack(struct sock *sk, u32 acked)
 }
 
 /* The first ACK after an RTO came too soon to be for the resend. */
-static void ttp_stream_check_spurious(struct sock *sk, u32 now)
+static void ttp_stream_check_spurious(struct sock *sk, u32 ack, u32 now)
 {
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	u32 stamp = ss->rto_stamp_us;
@@ -194,6 +195,14 @@ static void ttp_stream_check_spurious(struct sock *sk, u32 now)
 	ss->rto_stamp_us = 0;
 	if (!stamp || ss->min_rtt_us == U32_MAX ||
 	    now - stamp >= ss->min_rtt_us)
+		return;
+	/*
+	 * An ACK of all that was out at the timeout proves nothing: the
+	 * retransmission may have filled the one hole before data the peer
+	 * held (RFC 5682 2a), and min_rtt may be larger than this path's
+	 * RTT (a delayed ACK, ARP in the handshake's sample).
+	 */
+	if (!ttp_seq_before(ack, ss->recover))
 		return;
 	TTP_INC_STATS(ttp_stream_tn(sk), TTP_MIB_STREAM_SPURIOUS_RTOS);
 	ss->cwnd = max(ss->cwnd, ss->prior_cwnd);
@@ -273,7 +282,7 @@ static void ttp_stream_new_ack(struct sock *sk, u32 ack)
 		ttp_stream_recovery_ack(sk, acked);
 		break;
 	case TTP_CA_LOSS:
-		ttp_stream_check_spurious(sk, ttp_stream_now_us());
+		ttp_stream_check_spurious(sk, ack, ttp_stream_now_us());
 		if (ss->ca_state == TTP_CA_LOSS &&
 		    !ttp_seq_before(ack, ss->recover))
 			ss->ca_state = TTP_CA_OPEN;
