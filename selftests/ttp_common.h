@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,21 @@ static inline int write_file(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
+
+/*
+ * Enter a network namespace of our own (the test's child process is the
+ * only one in it: the namespace and its cables go with it), with IPv6
+ * off so nothing else talks on the cable (absent IPv6 is fine too).
+ * 0, or -1 with errno from unshare() (needs CAP_SYS_ADMIN and _GNU_SOURCE).
+ */
+static inline int own_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	return 0;
+}
 /* Run `ip -batch -` with @cmds on stdin (one exec, not one per command). */
 static inline int ip_batch(const char *cmds)
 {

@@ -170,10 +170,8 @@ FIXTURE(ping) {
 
 FIXTURE_SETUP(ping)
 {
-	ASSERT_EQ(0, unshare(CLONE_NEWNET))
+	ASSERT_EQ(0, own_netns())
 		TH_LOG("unshare(CLONE_NEWNET): %s", strerror(errno));
-	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	ASSERT_EQ(0, ip_batch(topology)) TH_LOG("ip -batch failed");
 	ASSERT_LE(0, ttp_stat("CtlOutEchos"))
 		TH_LOG("/proc/net/ttp/stats: is ttp loaded?");

@@ -194,10 +194,8 @@ FIXTURE_SETUP(info)
 	int p[2], q[2];
 	pid_t pid;
 
-	ASSERT_EQ(0, unshare(CLONE_NEWNET))
+	ASSERT_EQ(0, own_netns())
 		TH_LOG("unshare(CLONE_NEWNET): %s", strerror(errno));
-	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	ASSERT_LE(0, ttp_stat("StreamActiveOpens"))
 		TH_LOG("/proc/net/ttp/stats: is ttp loaded?");
 	ASSERT_EQ(0, ip_batch(topology_a)) TH_LOG("ip -batch (A) failed");
