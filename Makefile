@@ -43,7 +43,7 @@ TOOLS_CFLAGS := -O2 -g -Wall -Wextra -I$(TOP)/module/include/uapi
 
 tools: $(TOOLS)
 
-$(TOP)/build/tools/%: $(TOP)/scripts/%.c $(wildcard $(TOP)/module/include/uapi/linux/*.h)
+$(TOP)/build/tools/%: $(TOP)/scripts/%.c $(TOP)/scripts/ttp_tool.h $(wildcard $(TOP)/module/include/uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
 

@@ -44,15 +44,11 @@
 #include <unistd.h>
 #include <linux/ttp.h>
 
-static int family = AF_TTP;
+#include "ttp_tool.h"
 
 static void die(const char *call)
 {
-	int e = errno;
-
-	fprintf(stderr, "ttpcat: %s: %s (%s)\n", call, strerror(e),
-		strerrorname_np(e) ? strerrorname_np(e) : "?");
-	exit(1);
+	ttp_tool_die(call, 1);
 }
 
 static void usage(void)
@@ -99,23 +95,6 @@ static const char *fmt(const struct sockaddr_ttp *a, char *buf, size_t n)
 	inet_ntop(AF_INET, &a->sttp_addr, ip, sizeof(ip));
 	snprintf(buf, n, "%s:%u", ip, ntohs(a->sttp_port));
 	return buf;
-}
-
-static void read_family(void)
-{
-	const char *env = getenv("TTP_FAMILY");
-	FILE *f;
-
-	if (env) {
-		family = atoi(env);
-		return;
-	}
-	f = fopen("/sys/module/ttp/parameters/family", "r");
-	if (f) {
-		if (fscanf(f, "%d", &family) != 1)
-			family = AF_TTP;
-		fclose(f);
-	}
 }
 
 /* --- stream mode (-t) ----------------------------------------------- */

@@ -40,6 +40,8 @@
 #include <unistd.h>
 #include <linux/ttp.h>
 
+#include "ttp_tool.h"
+
 /* The ICMP layout of a control header (RFC 792). */
 struct ctl_hdr {
 	uint8_t type;
@@ -65,15 +67,9 @@ struct net_hdr {
 
 #define MAX_DATA	65507
 
-static int family = AF_TTP;
-
 static void die(const char *call)
 {
-	int e = errno;
-
-	fprintf(stderr, "ttpping: %s: %s (%s)\n", call, strerror(e),
-		strerrorname_np(e) ? strerrorname_np(e) : "?");
-	exit(2);
+	ttp_tool_die(call, 2);
 }
 
 static void usage(void)
@@ -83,23 +79,6 @@ static void usage(void)
 		"       ttpping -T [-m MAXHOPS] [-W SECS] [-s SIZE] ADDR   (traceroute)\n"
 		"AF_TTP family number: $TTP_FAMILY or /sys/module/ttp/parameters/family\n");
 	exit(2);
-}
-
-static void read_family(void)
-{
-	const char *env = getenv("TTP_FAMILY");
-	FILE *f;
-
-	if (env) {
-		family = atoi(env);
-		return;
-	}
-	f = fopen("/sys/module/ttp/parameters/family", "r");
-	if (f) {
-		if (fscanf(f, "%d", &family) != 1)
-			family = AF_TTP;
-		fclose(f);
-	}
 }
 
 static double now(void)
