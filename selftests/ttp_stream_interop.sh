@@ -119,6 +119,7 @@ def c_xfer(name, path, order, secs):
             if not b:
                 return
             got.extend(b)
+    phase = "data"
     try:
         rcv(want)
         t.join()
@@ -126,7 +127,12 @@ def c_xfer(name, path, order, secs):
             raise err[0]
         if want >= 0:
             s.shutdown(socket.SHUT_WR)
+            phase = "EOF"
             rcv(-1)
+    except OSError as e:            # which wait ran out, and where
+        if e.errno != errno.ETIMEDOUT:
+            raise
+        return "ETIMEDOUT after %d bytes, waiting for %s" % (len(got), phase)
     finally:
         t.join()
         tcp.pop(name).close()
@@ -282,6 +288,64 @@ ttpcat_rc()
 	TRC="rc=$rc$(<"$TMPD/t.out.err")"
 }
 
+# --- when an exchange stalls ------------------------------------------------
+
+# A tracefs instance with the stream's window, retransmission, probe and
+# state events (read only when an exchange stalls), and a watchdog per
+# exchange: xfer_watched runs the agent's xfer while a background job,
+# if the xfer still runs after half the agent's timeout, saves what both
+# sides hold (TTP's sockets with their Timer column, Linux's ss -tinm, the
+# trace) into $TMPD/stall; stall_show prints it as diagnostics after a
+# failed check.
+TR=/sys/kernel/tracing
+[ -d $TR/instances ] || mount -t tracefs nodev $TR 2>/dev/null
+INST=$TR/instances/ttp_sint
+if mkdir "$INST" 2>/dev/null; then
+	at_exit "rmdir $INST"
+	echo 2048 >"$INST/buffer_size_kb"
+	for e in ttp_window ttp_retransmit ttp_probe ttp_set_state; do
+		echo 1 >"$INST/events/ttp/$e/enable"
+	done
+fi
+stall_dump()
+{
+	echo "--- TTP sockets"
+	tnet ttp/sockets
+	echo "--- TTP stats (Stream)"
+	grep '^Stream' "/proc/${HOLD[$T]}/net/ttp/stats"
+	echo "--- Linux ss -tinmo"
+	ip netns exec $X ss -tinmoHa
+	echo "--- Linux nstat (Tcp, non-zero)"
+	ip netns exec $X nstat -as | grep -E '^Tcp'
+	if [ -d "$INST" ]; then
+		echo "--- trace (last 300 lines)"
+		tail -300 "$INST/trace"
+	fi
+}
+# xfer_watched NAME ORDER: got=the agent's xfer NAME x.dat ORDER.
+xfer_watched()
+{
+	local wpid i
+	rm -f "$TMPD/stall"
+	[ -d "$INST" ] && echo >"$INST/trace"
+	(
+		for ((i = 0; i < W / 2; i++)); do sleep 1; done
+		stall_dump >"$TMPD/stall" 2>&1
+	) &
+	wpid=$!
+	got=$(py $X xfer "$1" "$TMPD/x.dat" "$2" "$W")
+	kill $wpid 2>/dev/null
+	wait $wpid 2>/dev/null
+}
+# stall_show: what xfer_watched saved, if anything.
+stall_show()
+{
+	[ -s "$TMPD/stall" ] || return 0
+	diag "the exchange stalled; after $((W / 2)) s:"
+	diag "$(<"$TMPD/stall")"
+	rm -f "$TMPD/stall"
+}
+
 # --- the cable --------------------------------------------------------------
 
 check "ttp-xcable add T X (MTU 1400 on T's end, TIME_WAIT 10 s in T)" \
@@ -315,11 +379,12 @@ ttpcat_bg "$TMPD/t.out" -l 5001
 wait_for 'listening 5001' 10
 cli=$(py $X tconnect c1 $TA 5001 "$W")
 # TTP's FIN comes after its 100 KB; Linux reads to EOF, then closes.
-got=$(py $X xfer c1 "$TMPD/x.dat" peer "$W")
+xfer_watched c1 peer
 ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "Linux client <-> ttpcat -t -l: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
 	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
+stall_show
 check_eq "... StreamPassiveOpens +1, StreamActiveOpens +0; Linux ActiveOpens +1" \
 	"StreamPassiveOpens=+1 StreamActiveOpens=+0 ActiveOpens=+1" \
 	"$(deltas t:StreamPassiveOpens t:StreamActiveOpens x:Tcp:ActiveOpens)"
@@ -337,14 +402,19 @@ check_eq "... and Linux none (ss state time-wait; the socket is gone)" \
 ttpcat_bg "$TMPD/t.out" -l 5002 -H
 wait_for 'listening 5002' 10
 cli=$(py $X tconnect c2 $TA 5002 "$W")
-got=$(py $X xfer c2 "$TMPD/x.dat" first:$SIZE "$W")
+xfer_watched c2 first:$SIZE
 ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "Linux client <-> ttpcat -t -l -H: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
 	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
+stall_show
 wait_for '[ "$(linux_state "$cli" $TA:5002)" = TIME_WAIT ]' 5
+# Both views: ss's time-wait filter also lists a closed socket still in
+# FIN_WAIT_2 (a TIME_WAIT-table entry whose substate /proc/net/tcp shows),
+# which is what Linux keeps when our FIN never came.
 check_eq "Linux closed first: Linux has the TIME_WAIT (ss: $cli $TA:5002)" \
-	TIME_WAIT "$(linux_tw "$cli" $TA:5002)"
+	"TIME_WAIT TIME_WAIT" \
+	"$(linux_tw "$cli" $TA:5002) $(linux_state "$cli" $TA:5002)"
 wait_for '[ "$(ttp_state $TA:5002 "$cli")" = none ]' 5
 check_eq "... and TTP none (LAST_ACK ended at Linux's ACK)" \
 	none "$(ttp_state $TA:5002 "$cli")"
@@ -358,11 +428,12 @@ py $X tlisten srv 6001 >/dev/null
 snap t:StreamPassiveOpens t:StreamActiveOpens x:Tcp:ActiveOpens
 ttpcat_bg "$TMPD/t.out" $XA 6001
 tcli=$(py $X taccept c3 srv "$W")
-got=$(py $X xfer c3 "$TMPD/x.dat" peer "$W")
+xfer_watched c3 peer
 ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "ttpcat -t <-> Linux server: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
 	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
+stall_show
 check_eq "... StreamActiveOpens +1, StreamPassiveOpens +0; Linux ActiveOpens +0" \
 	"StreamActiveOpens=+1 StreamPassiveOpens=+0 ActiveOpens=+0" \
 	"$(deltas t:StreamActiveOpens t:StreamPassiveOpens x:Tcp:ActiveOpens)"
@@ -378,14 +449,16 @@ check_eq "... and Linux none (ss state time-wait; the socket is gone)" \
 
 ttpcat_bg "$TMPD/t.out" -H $XA 6001
 tcli=$(py $X taccept c4 srv "$W")
-got=$(py $X xfer c4 "$TMPD/x.dat" first:$SIZE "$W")
+xfer_watched c4 first:$SIZE
 ttpcat_rc	# in this shell: wait works on our own child only
 check_eq "ttpcat -t -H <-> Linux server: 100 KB each way intact, ttpcat rc 0" \
 	"linux got $TDAT; ttp got $XDAT; rc=0" \
 	"linux got $got; ttp got $(py $X md5 "$TMPD/t.out"); $TRC"
+stall_show
 wait_for '[ "$(linux_state $XA:6001 "$tcli")" = TIME_WAIT ]' 5
 check_eq "Linux closed first: Linux has the TIME_WAIT (ss: $XA:6001 $tcli)" \
-	TIME_WAIT "$(linux_tw $XA:6001 "$tcli")"
+	"TIME_WAIT TIME_WAIT" \
+	"$(linux_tw $XA:6001 "$tcli") $(linux_state $XA:6001 "$tcli")"
 wait_for '[ "$(ttp_state "$tcli" $XA:6001)" = none ]' 5
 check_eq "... and TTP none (LAST_ACK ended at Linux's ACK)" \
 	none "$(ttp_state "$tcli" $XA:6001)"
