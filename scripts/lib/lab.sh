@@ -329,26 +329,7 @@ table()
 # tshark (TTP's EtherType decoded as IPv4), shown as a table; the frames'
 # TAB-separated fields are kept in FRAMES (frame_field N I: field I of
 # frame N, both from 0).
-decode()
-{
-	local file=$1 x
-	local -a a=()
-	shift
-	for x; do a+=(-e "$x"); done
-	printf '$ tshark -r %s -n -d ethertype==0x88b5,ip -T fields -E header=y \\\n' "${file##*/}"
-	printf '         -E occurrence=f %s\n' "${a[*]}"
-	FRAMES=()
-	if command -v tshark >/dev/null; then
-		mapfile -t FRAMES < <(tshark -r "$file" -n -d ethertype==0x88b5,ip \
-			-T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
-	fi
-	[ ${#FRAMES[@]} -gt 0 ] || { say "(tshark printed nothing)"; return 0; }
-	x=$((${#FRAMES[@]} - 1 - ${DECODE_ROWS:-${#FRAMES[@]}}))
-	[ $x -le 0 ] || FRAMES=("${FRAMES[@]:0:DECODE_ROWS + 1}")
-	printf '%s\n' "${FRAMES[@]}" | table
-	[ $x -le 0 ] || say "  ($x more)"
-	FRAMES=("${FRAMES[@]:1}")
-}
+decode() { local pcap=$1; shift; decode_where "$pcap" "" "$@"; }
 
 frame_field()
 {
@@ -457,16 +438,22 @@ trace_instance()
 decode_where()
 {
 	local file=$1 filter=$2 x
-	local -a a=()
+	local -a a=() y=()
 	shift 2
 	for x; do a+=(-e "$x"); done
-	printf '$ tshark -r %s -n -d ethertype==0x88b5,ip -Y \\\n' "${file##*/}"
-	printf "         '%s' \\\\\n" "$filter"
-	printf '         -T fields -E header=y -E occurrence=f %s\n' "${a[*]}"
+	if [ -n "$filter" ]; then
+		y=(-Y "$filter")
+		printf '$ tshark -r %s -n -d ethertype==0x88b5,ip -Y \\\n' "${file##*/}"
+		printf "         '%s' \\\\\n" "$filter"
+		printf '         -T fields -E header=y -E occurrence=f %s\n' "${a[*]}"
+	else
+		printf '$ tshark -r %s -n -d ethertype==0x88b5,ip -T fields -E header=y \\\n' "${file##*/}"
+		printf '         -E occurrence=f %s\n' "${a[*]}"
+	fi
 	FRAMES=()
 	if command -v tshark >/dev/null; then
 		mapfile -t FRAMES < <(tshark -r "$file" -n -d ethertype==0x88b5,ip \
-			-Y "$filter" -T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
+			"${y[@]}" -T fields -E header=y -E occurrence=f "${a[@]}" 2>/dev/null)
 	fi
 	[ ${#FRAMES[@]} -gt 0 ] || { say "(tshark printed nothing)"; return 0; }
 	x=$((${#FRAMES[@]} - 1 - ${DECODE_ROWS:-${#FRAMES[@]}}))
