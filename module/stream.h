@@ -450,6 +450,7 @@ void ttp_stream_syn_rtx_count(struct sock *sk);
 void ttp_stream_rtx_arm(struct sock *sk);
 void ttp_stream_rtx_reset(struct sock *sk);
 void ttp_stream_rtx_stop(struct sock *sk);
+unsigned long ttp_stream_probe_when(const struct sock *sk);
 void ttp_stream_probe_arm(struct sock *sk);
 void ttp_stream_delack_arm(struct sock *sk);
 void ttp_stream_wait_arm(struct sock *sk, unsigned int ms);

@@ -590,7 +590,17 @@ void ttp_stream_push(struct sock *sk, bool force)
 	if (ss->send_head && ss->snd_una == ss->snd_max &&
 	    (!ss->cork || !ttp_stream_wnd_allows(ss, ss->send_head,
 				ttp_stream_seg_len(ss, ss->send_head)))) {
-		if (!timer_pending(&ss->probe_timer))
+		/*
+		 * A timer set while the window was shut may be far off (the
+		 * backoff doubles per probe).  A window update resets the
+		 * backoff (ttp_stream_wnd_update()): bring the timer forward
+		 * then, else a window opened too little to be worth a
+		 * segment would wait out the old interval, up to
+		 * stream_rto_max_ms, with the peer waiting for our data.
+		 */
+		if (!timer_pending(&ss->probe_timer) ||
+		    time_after(READ_ONCE(ss->probe_timer.expires),
+			       jiffies + ttp_stream_probe_when(sk)))
 			ttp_stream_probe_arm(sk);
 	} else if (timer_pending(&ss->probe_timer)) {
 		sk_stop_timer(sk, &ss->probe_timer);

@@ -295,17 +295,23 @@ void ttp_stream_rtx_stop(struct sock *sk)
 	sk_stop_timer(sk, &ttp_stream_sk(sk)->rtx_timer);
 }
 
-/* The persist timer: the RTO, doubled for each probe already sent. */
-void ttp_stream_probe_arm(struct sock *sk)
+/* The persist interval: the RTO, doubled for each probe already sent. */
+unsigned long ttp_stream_probe_when(const struct sock *sk)
 {
 	const struct ttp_net_cfg *cfg = &ttp_stream_tn(sk)->cfg;
-	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
+	const struct ttp_stream_sock *ss = ttp_stream_sk(sk);
 	unsigned long max = msecs_to_jiffies(READ_ONCE(cfg->stream_rto_max_ms));
 	unsigned long when = ss->rto << min_t(u8, ss->probe_backoff, 16);
 
 	if (when > max || when < ss->rto)
 		when = max;
-	sk_reset_timer(sk, &ss->probe_timer, jiffies + when);
+	return when;
+}
+
+void ttp_stream_probe_arm(struct sock *sk)
+{
+	sk_reset_timer(sk, &ttp_stream_sk(sk)->probe_timer,
+		       jiffies + ttp_stream_probe_when(sk));
 }
 
 void ttp_stream_delack_arm(struct sock *sk)
