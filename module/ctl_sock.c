@@ -47,28 +47,6 @@
 /* The largest packet, 65535 bytes, less the network header. */
 #define TTP_CTL_MAX_LEN		(IP_MAX_MTU - sizeof(struct iphdr))
 
-struct ttp_ctl_sock {
-	struct sock sk;		/* first: sk_alloc() allocates the whole */
-	/*
-	 * Written under lock_sock() and the table lock, read by the
-	 * receive path under RCU alone.
-	 */
-	__be32 saddr;		/* local address: bound or chosen by connect() */
-	__be32 daddr;		/* connected peer; 0 when not connected */
-	u16 ident;		/* identifier, host order; 0: not in the table */
-	struct ttp_af_opts opts;	/* TTP_TTL, TTP_RECVTTL */
-};
-
-static struct ttp_ctl_sock *ttp_ctl_sk(const struct sock *sk)
-{
-	return container_of(sk, struct ttp_ctl_sock, sk);
-}
-
-static struct ttp_sk_table *ttp_ctl_table(const struct sock *sk)
-{
-	return ttp_net(sock_net(sk))->ctl;
-}
-
 /* --- the identifier table --------------------------------------------- */
 
 /* Is @ident taken for @sk?  Called with the table lock held. */
@@ -79,55 +57,18 @@ static bool ttp_ctl_ident_taken(void *table, const struct sock *sk,
 	struct sock *sk2;
 
 	sk_for_each(sk2, ttp_sk_bucket(t, ident))
-		if (sk2 != sk && ttp_ctl_sk(sk2)->ident == ident &&
+		if (sk2 != sk && ttp_af_sk(sk2)->port == ident &&
 		    !(sk->sk_reuse && sk2->sk_reuse))
 			return true;
 	return false;
 }
 
-/*
- * Enter @sk in the table as @saddr with identifier @ident; 0 asks for an
- * ephemeral one.  Returns 0 or -EADDRINUSE.  Called under lock_sock().
- */
-static int ttp_ctl_hash(struct sock *sk, __be32 saddr, u16 ident)
-{
-	struct ttp_sk_table *t = ttp_ctl_table(sk);
-	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-
-	spin_lock_bh(&t->lock);
-	if (!ident)
-		ident = ttp_net_pick_port(sk, saddr, ttp_ctl_ident_taken, t);
-	else if (ttp_ctl_ident_taken(t, sk, saddr, ident))
-		ident = 0;
-	if (ident) {
-		WRITE_ONCE(cs->saddr, saddr);
-		WRITE_ONCE(cs->ident, ident);
-		/* Publishes the fields above to RCU readers. */
-		sk_add_node_rcu(sk, ttp_sk_bucket(t, ident));
-	}
-	spin_unlock_bh(&t->lock);
-	return ident ? 0 : -EADDRINUSE;
-}
-
-static void ttp_ctl_unhash(struct sock *sk)
-{
-	struct ttp_sk_table *t = ttp_ctl_table(sk);
-
-	spin_lock_bh(&t->lock);
-	if (sk_del_node_init_rcu(sk))
-		WRITE_ONCE(ttp_ctl_sk(sk)->ident, 0);
-	spin_unlock_bh(&t->lock);
-}
-
-/* An unbound socket gets an identifier on its first send or connect. */
-static int ttp_ctl_autobind(struct sock *sk)
-{
-	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-
-	if (cs->ident)
-		return 0;
-	return ttp_ctl_hash(sk, cs->saddr, 0) ? -EAGAIN : 0;
-}
+static const struct ttp_af_kind ttp_ctl_kind = {
+	.proto		= "ctl",
+	.taken		= ttp_ctl_ident_taken,
+	.peer_port	= false,
+	.drop_mib	= -1,
+};
 
 /*
  * The socket with identifier @ident whose echo request went from @laddr
@@ -140,12 +81,12 @@ static struct sock *ttp_ctl_lookup(struct ttp_sk_table *t, u16 ident,
 	struct sock *sk;
 
 	sk_for_each_rcu(sk, ttp_sk_bucket(t, ident)) {
-		const struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
+		const struct ttp_af_sock *cs = ttp_af_sk(sk);
 		__be32 local = READ_ONCE(cs->saddr);
 		__be32 peer = READ_ONCE(cs->daddr);
 		int dev = READ_ONCE(sk->sk_bound_dev_if);
 
-		if (READ_ONCE(cs->ident) != ident)
+		if (READ_ONCE(cs->port) != ident)
 			continue;
 		if ((local && local != laddr) || (peer && peer != raddr))
 			continue;
@@ -214,100 +155,7 @@ static int ttp_ctl_bind(struct socket *sock, struct sockaddr *uaddr,
 	if (addr != htonl(INADDR_ANY) && !ttp_ip_is_local(sock_net(sk), addr))
 		return -EADDRNOTAVAIL;
 
-	lock_sock(sk);
-	err = ttp_ctl_sk(sk)->ident ? -EINVAL : ttp_ctl_hash(sk, addr, ident);
-	if (!err) {
-		if (addr)
-			sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
-		if (ident)
-			sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
-	}
-	release_sock(sk);
-	return err;
-}
-
-/* connect(AF_UNSPEC): forget the peer and what connect() chose. */
-static int ttp_ctl_disconnect(struct sock *sk)
-{
-	struct ttp_sk_table *t = ttp_ctl_table(sk);
-	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-
-	lock_sock(sk);
-	spin_lock_bh(&t->lock);
-	sk->sk_state = TCP_CLOSE;
-	WRITE_ONCE(cs->daddr, 0);
-	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
-		WRITE_ONCE(cs->saddr, 0);
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) &&
-	    sk_del_node_init_rcu(sk))
-		WRITE_ONCE(cs->ident, 0);
-	spin_unlock_bh(&t->lock);
-	release_sock(sk);
-	return 0;
-}
-
-/*
- * The default peer, as for a datagram socket: the route is looked up now
- * (an unreachable peer fails connect()) and fixes the source address.
- */
-static int ttp_ctl_connect(struct socket *sock, struct sockaddr *uaddr,
-			   int addr_len, int flags)
-{
-	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
-	struct sock *sk = sock->sk;
-	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-	struct ttp_sk_table *t = ttp_ctl_table(sk);
-	struct ttp_route r;
-	int err;
-
-	if (addr_len < (int)sizeof(uaddr->sa_family))
-		return -EINVAL;
-	if (uaddr->sa_family == AF_UNSPEC)
-		return ttp_ctl_disconnect(sk);
-	err = ttp_af_check_addr(sk, sttp, addr_len);
-	if (err)
-		return err;
-	lock_sock(sk);
-	err = ttp_route_output(sock_net(sk), &r, sttp->sttp_addr, cs->saddr,
-			       READ_ONCE(sk->sk_bound_dev_if));
-	if (err)
-		goto out;
-	err = ttp_ctl_autobind(sk);
-	if (!err) {
-		spin_lock_bh(&t->lock);
-		if (!cs->saddr)
-			WRITE_ONCE(cs->saddr, r.saddr);
-		WRITE_ONCE(cs->daddr, sttp->sttp_addr);
-		sk->sk_state = TCP_ESTABLISHED;
-		spin_unlock_bh(&t->lock);
-	}
-	ttp_route_put(&r);
-out:
-	release_sock(sk);
-	return err;
-}
-
-static int ttp_ctl_getname(struct socket *sock, struct sockaddr *uaddr,
-			   int peer)
-{
-	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, uaddr);
-	struct sock *sk = sock->sk;
-	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-	int err = sizeof(*sttp);
-
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
-	lock_sock(sk);
-	if (!peer) {
-		sttp->sttp_addr = cs->saddr;
-		sttp->sttp_port = htons(cs->ident);
-	} else if (sk->sk_state == TCP_ESTABLISHED) {
-		sttp->sttp_addr = cs->daddr;
-	} else {
-		err = -ENOTCONN;
-	}
-	release_sock(sk);
-	return err;
+	return ttp_af_bind_to(sk, addr, ident);
 }
 
 /*
@@ -319,7 +167,7 @@ static int ttp_ctl_get_dest(struct sock *sk, struct msghdr *msg,
 			    __be32 *daddr, __be32 *saddr, u16 *ident)
 {
 	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
-	struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
+	struct ttp_af_sock *cs = ttp_af_sk(sk);
 	int err;
 
 	if (sttp) {
@@ -336,9 +184,9 @@ static int ttp_ctl_get_dest(struct sock *sk, struct msghdr *msg,
 		err = -EDESTADDRREQ;
 		goto out;
 	}
-	err = ttp_ctl_autobind(sk);
+	err = ttp_af_autobind(sk);
 	*saddr = cs->saddr;
-	*ident = cs->ident;
+	*ident = cs->port;
 out:
 	release_sock(sk);
 	return err;
@@ -381,7 +229,7 @@ static int ttp_ctl_xmit(struct sock *sk, struct msghdr *msg, size_t len,
 
 	ttp_ctl_count_out(net, ICMP_ECHO);
 	err = ttp_ip_send(ttp_net(net), skb, r, TTPPROTO_CONTROL,
-			  ttp_af_ttl(sk, &ttp_ctl_sk(sk)->opts));
+			  ttp_af_ttl(sk, &ttp_af_sk(sk)->opts));
 	/* A full queue below us lost it, as a wire may (as for datagrams). */
 	return err == -ENOBUFS ? 0 : err;
 }
@@ -433,95 +281,32 @@ static int ttp_ctl_sendmsg(struct socket *sock, struct msghdr *msg,
 	return err ? err : len;
 }
 
-/* The sender is the pinged host, or a router on the way: no port. */
-static int ttp_ctl_recvmsg(struct socket *sock, struct msghdr *msg,
-			   size_t len, int flags)
-{
-	return ttp_af_recvmsg(sock->sk, msg, len, flags,
-			      &ttp_ctl_sk(sock->sk)->opts, false, -1);
-}
-
-static int ttp_ctl_ioctl(struct socket *sock, unsigned int cmd,
-			 unsigned long arg)
-{
-	struct sock *sk = sock->sk;
-	struct sk_buff *skb;
-	int amount = 0;
-
-	switch (cmd) {
-	case SIOCOUTQ:
-		amount = sk_wmem_alloc_get(sk);
-		break;
-	case SIOCINQ:
-		/* The next message's size, as for a datagram socket. */
-		spin_lock_bh(&sk->sk_receive_queue.lock);
-		skb = skb_peek(&sk->sk_receive_queue);
-		if (skb)
-			amount = skb->len;
-		spin_unlock_bh(&sk->sk_receive_queue.lock);
-		break;
-	default:
-		return -ENOIOCTLCMD;
-	}
-	return put_user(amount, (int __user *)arg);
-}
-
-static int ttp_ctl_setsockopt(struct socket *sock, int level, int optname,
-			      sockptr_t optval, unsigned int optlen)
-{
-	return ttp_af_setsockopt(&ttp_ctl_sk(sock->sk)->opts, level, optname,
-				 optval, optlen);
-}
-
-static int ttp_ctl_getsockopt(struct socket *sock, int level, int optname,
-			      char __user *optval, int __user *optlen)
-{
-	return ttp_af_getsockopt(sock->sk, &ttp_ctl_sk(sock->sk)->opts,
-				 level, optname, optval, optlen);
-}
-
-static int ttp_ctl_release(struct socket *sock)
-{
-	struct sock *sk = sock->sk;
-
-	if (!sk)
-		return 0;
-	ttp_ctl_unhash(sk);
-	lock_sock(sk);
-	sock_orphan(sk);
-	sock->sk = NULL;
-	release_sock(sk);
-	skb_queue_purge(&sk->sk_receive_queue);
-	sock_put(sk);
-	return 0;
-}
-
 /* .family: see ttp_dgram_ops. */
 static const struct proto_ops ttp_ctl_ops = {
 	.family		= PF_TTP,
 	.owner		= THIS_MODULE,
-	.release	= ttp_ctl_release,
+	.release	= ttp_af_release,
 	.bind		= ttp_ctl_bind,
-	.connect	= ttp_ctl_connect,
+	.connect	= ttp_af_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= sock_no_accept,
-	.getname	= ttp_ctl_getname,
+	.getname	= ttp_af_getname,
 	.poll		= datagram_poll,
-	.ioctl		= ttp_ctl_ioctl,
+	.ioctl		= ttp_af_ioctl,
 	.gettstamp	= sock_gettstamp,
 	.listen		= sock_no_listen,
-	.shutdown	= ttp_dgram_shutdown,	/* the same rules */
-	.setsockopt	= ttp_ctl_setsockopt,
-	.getsockopt	= ttp_ctl_getsockopt,
+	.shutdown	= ttp_af_shutdown,
+	.setsockopt	= ttp_af_sock_setsockopt,
+	.getsockopt	= ttp_af_sock_getsockopt,
 	.sendmsg	= ttp_ctl_sendmsg,
-	.recvmsg	= ttp_ctl_recvmsg,
+	.recvmsg	= ttp_af_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
 static struct proto ttp_ctl_prot = {
 	.name		= "TTP_CTL",
 	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct ttp_ctl_sock),
+	.obj_size	= sizeof(struct ttp_af_sock),
 };
 
 int ttp_ctl_sock_create(struct net *net, struct socket *sock, int protocol,
@@ -538,33 +323,22 @@ int ttp_ctl_sock_create(struct net *net, struct socket *sock, int protocol,
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = TTPPROTO_CONTROL;
-	sk->sk_destruct = ttp_dgram_destruct;
-	ttp_af_opts_init(&ttp_ctl_sk(sk)->opts);
-	sock_set_flag(sk, SOCK_RCU_FREE);
+	ttp_af_sock_init(sk, ttp_net(net)->ctl);
 	return 0;
 }
 
 /* --- /proc/net/ttp/sockets -------------------------------------------- */
 
-static void ttp_ctl_seq_sock(struct seq_file *seq, struct sock *sk)
-{
-	const struct ttp_ctl_sock *cs = ttp_ctl_sk(sk);
-
-	/* A control socket has no remote port: 0. */
-	ttp_af_seq_line(seq, sk, "ctl", READ_ONCE(cs->saddr),
-			READ_ONCE(cs->ident), READ_ONCE(cs->daddr), 0);
-}
-
 void ttp_ctl_sock_seq_show(struct seq_file *seq, struct ttp_net *tn)
 {
-	ttp_sk_table_seq(seq, tn->ctl, ttp_ctl_seq_sock);
+	ttp_sk_table_seq(seq, tn->ctl);
 }
 
 /* --- init and exit ---------------------------------------------------- */
 
 int ttp_ctl_sock_init_ns(struct ttp_net *tn)
 {
-	return ttp_sk_table_init(&tn->ctl);
+	return ttp_sk_table_init(&tn->ctl, &ttp_ctl_kind);
 }
 
 void ttp_ctl_sock_exit_ns(struct ttp_net *tn)

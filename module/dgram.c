@@ -37,29 +37,6 @@
 #define TTP_DGRAM_MAX_PAYLOAD	(IP_MAX_MTU - sizeof(struct iphdr) - \
 				 TTP_DGRAM_HLEN)
 
-struct ttp_dgram_sock {
-	struct sock sk;		/* first: sk_alloc() allocates the whole */
-	/*
-	 * Written under lock_sock() and the table lock, read by the
-	 * receive path under RCU alone.
-	 */
-	__be32 saddr;		/* local address: bound or chosen by connect() */
-	__be32 daddr;		/* connected peer; 0 when not connected */
-	u16 port;		/* local port, host order; 0: not in the table */
-	__be16 dport;		/* connected peer's port */
-	struct ttp_af_opts opts;	/* TTP_TTL, TTP_RECVTTL */
-};
-
-static struct ttp_dgram_sock *ttp_dgram_sk(const struct sock *sk)
-{
-	return container_of(sk, struct ttp_dgram_sock, sk);
-}
-
-static struct ttp_sk_table *ttp_dgram_table(const struct sock *sk)
-{
-	return ttp_net(sock_net(sk))->dgram;
-}
-
 /* --- the port table --------------------------------------------------- */
 
 /*
@@ -71,7 +48,7 @@ static struct ttp_sk_table *ttp_dgram_table(const struct sock *sk)
 static bool ttp_dgram_clash(const struct sock *sk, __be32 saddr,
 			    const struct sock *sk2)
 {
-	__be32 saddr2 = ttp_dgram_sk(sk2)->saddr;
+	__be32 saddr2 = ttp_af_sk(sk2)->saddr;
 	/* SO_BINDTODEVICE changes these without our locks. */
 	int dev = READ_ONCE(sk->sk_bound_dev_if);
 	int dev2 = READ_ONCE(sk2->sk_bound_dev_if);
@@ -90,66 +67,25 @@ static bool ttp_dgram_port_taken(struct ttp_sk_table *t,
 	struct sock *sk2;
 
 	sk_for_each(sk2, ttp_sk_bucket(t, port))
-		if (sk2 != sk && ttp_dgram_sk(sk2)->port == port &&
+		if (sk2 != sk && ttp_af_sk(sk2)->port == port &&
 		    ttp_dgram_clash(sk, saddr, sk2))
 			return true;
 	return false;
 }
 
-/* ttp_net_pick_port()'s rule; the table lock is held. */
-static bool ttp_dgram_ephemeral_taken(void *t, const struct sock *sk,
-				      __be32 saddr, u16 port)
+/* ttp_af_kind's rule; the table lock is held. */
+static bool ttp_dgram_taken(void *t, const struct sock *sk, __be32 saddr,
+			    u16 port)
 {
 	return ttp_dgram_port_taken(t, sk, saddr, port);
 }
 
-/*
- * Enter @sk in the table as @saddr:@port; port 0 asks for an ephemeral
- * one.  Returns 0 or -EADDRINUSE.  Called under lock_sock().
- */
-static int ttp_dgram_hash(struct sock *sk, __be32 saddr, u16 port)
-{
-	struct ttp_sk_table *t = ttp_dgram_table(sk);
-	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-
-	spin_lock_bh(&t->lock);
-	if (!port)
-		port = ttp_net_pick_port(sk, saddr,
-					 ttp_dgram_ephemeral_taken, t);
-	else if (ttp_dgram_port_taken(t, sk, saddr, port))
-		port = 0;
-	if (port) {
-		WRITE_ONCE(ds->saddr, saddr);
-		WRITE_ONCE(ds->port, port);
-		/* Publishes the fields above to RCU readers. */
-		sk_add_node_rcu(sk, ttp_sk_bucket(t, port));
-	}
-	spin_unlock_bh(&t->lock);
-	return port ? 0 : -EADDRINUSE;
-}
-
-static void ttp_dgram_unhash(struct sock *sk)
-{
-	struct ttp_sk_table *t = ttp_dgram_table(sk);
-
-	spin_lock_bh(&t->lock);
-	if (sk_del_node_init_rcu(sk))
-		WRITE_ONCE(ttp_dgram_sk(sk)->port, 0);
-	spin_unlock_bh(&t->lock);
-}
-
-/*
- * connect() and send() on an unbound socket bind it to an ephemeral port
- * first.  Linux says EAGAIN when none is left.  Called under lock_sock().
- */
-static int ttp_dgram_autobind(struct sock *sk)
-{
-	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-
-	if (ds->port)
-		return 0;
-	return ttp_dgram_hash(sk, ds->saddr, 0) ? -EAGAIN : 0;
-}
+static const struct ttp_af_kind ttp_dgram_kind = {
+	.proto		= "dgram",
+	.taken		= ttp_dgram_taken,
+	.peer_port	= true,
+	.drop_mib	= TTP_MIB_DGRAM_IN_ERRORS,
+};
 
 /*
  * How well @sk matches a datagram from @saddr:@sport to @daddr, received
@@ -161,7 +97,7 @@ static int ttp_dgram_autobind(struct sock *sk)
 static int ttp_dgram_score(const struct sock *sk, __be32 saddr, __be16 sport,
 			   __be32 daddr, int ifindex)
 {
-	const struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	const struct ttp_af_sock *ds = ttp_af_sk(sk);
 	__be32 local = READ_ONCE(ds->saddr);
 	__be32 peer = READ_ONCE(ds->daddr);
 	int dev = READ_ONCE(sk->sk_bound_dev_if);
@@ -194,7 +130,7 @@ static struct sock *ttp_dgram_lookup(struct ttp_sk_table *t,
 	int score, best_score = 0;
 
 	sk_for_each_rcu(sk, ttp_sk_bucket(t, port)) {
-		if (READ_ONCE(ttp_dgram_sk(sk)->port) != port)
+		if (READ_ONCE(ttp_af_sk(sk)->port) != port)
 			continue;
 		score = ttp_dgram_score(sk, saddr, sport, daddr, ifindex);
 		if (score > best_score) {
@@ -320,7 +256,7 @@ void ttp_dgram_err(struct net *net, const struct iphdr *iph, int err)
 	/* We sent it from iph->saddr:source to iph->daddr:dest. */
 	sk = ttp_dgram_lookup(ttp_net(net)->dgram, iph->daddr, uh->dest,
 			      iph->saddr, uh->source, 0);
-	if (sk && READ_ONCE(ttp_dgram_sk(sk)->daddr)) {
+	if (sk && READ_ONCE(ttp_af_sk(sk)->daddr)) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	}
@@ -332,125 +268,12 @@ void ttp_dgram_err(struct net *net, const struct iphdr *iph, int err)
 static int ttp_dgram_bind(struct socket *sock, struct sockaddr *uaddr,
 			  int addr_len)
 {
-	struct sock *sk = sock->sk;
 	__be32 addr;
 	u16 port;
 	int err;
 
-	err = ttp_af_bind_addr(sk, uaddr, addr_len, &addr, &port);
-	if (err)
-		return err;
-
-	lock_sock(sk);
-	err = ttp_dgram_sk(sk)->port ? -EINVAL : ttp_dgram_hash(sk, addr, port);
-	if (!err) {
-		/* What the user chose survives a disconnect; the rest not. */
-		if (addr)
-			sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
-		if (port)
-			sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
-	}
-	release_sock(sk);
-	return err;
-}
-
-/*
- * connect(AF_UNSPEC) breaks the association (POSIX), and undoes what
- * connect() chose by itself: an address or port the user did not bind.
- */
-static int ttp_dgram_disconnect(struct sock *sk)
-{
-	struct ttp_sk_table *t = ttp_dgram_table(sk);
-	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-
-	lock_sock(sk);
-	spin_lock_bh(&t->lock);
-	sk->sk_state = TCP_CLOSE;
-	WRITE_ONCE(ds->daddr, 0);
-	WRITE_ONCE(ds->dport, 0);
-	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
-		WRITE_ONCE(ds->saddr, 0);
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK) &&
-	    sk_del_node_init_rcu(sk))
-		WRITE_ONCE(ds->port, 0);
-	spin_unlock_bh(&t->lock);
-	release_sock(sk);
-	return 0;
-}
-
-/*
- * The default peer.  The route is looked up now so that an unreachable
- * peer fails connect(), and it fixes the source address of an unbound
- * socket: from then on it receives only what is sent to that address.
- * Called under lock_sock().
- */
-static int ttp_dgram_set_peer(struct sock *sk, __be32 daddr, __be16 dport)
-{
-	struct ttp_sk_table *t = ttp_dgram_table(sk);
-	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-	struct ttp_route r;
-	int err;
-
-	err = ttp_route_output(sock_net(sk), &r, daddr, ds->saddr,
-			       READ_ONCE(sk->sk_bound_dev_if));
-	if (err)
-		return err;
-	err = ttp_dgram_autobind(sk);
-	if (!err) {
-		spin_lock_bh(&t->lock);
-		if (!ds->saddr)
-			WRITE_ONCE(ds->saddr, r.saddr);
-		WRITE_ONCE(ds->daddr, daddr);
-		WRITE_ONCE(ds->dport, dport);
-		sk->sk_state = TCP_ESTABLISHED;
-		spin_unlock_bh(&t->lock);
-	}
-	ttp_route_put(&r);
-	return err;
-}
-
-static int ttp_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
-			     int addr_len, int flags)
-{
-	struct sockaddr_ttp *sttp = (struct sockaddr_ttp *)uaddr;
-	struct sock *sk = sock->sk;
-	int err;
-
-	if (addr_len < (int)sizeof(uaddr->sa_family))
-		return -EINVAL;
-	if (uaddr->sa_family == AF_UNSPEC)
-		return ttp_dgram_disconnect(sk);
-	err = ttp_af_check_addr(sk, sttp, addr_len);
-	if (err)
-		return err;
-	lock_sock(sk);
-	err = ttp_dgram_set_peer(sk, sttp->sttp_addr, sttp->sttp_port);
-	release_sock(sk);
-	return err;
-}
-
-static int ttp_dgram_getname(struct socket *sock, struct sockaddr *uaddr,
-			     int peer)
-{
-	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, uaddr);
-	struct sock *sk = sock->sk;
-	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-	int err = sizeof(*sttp);
-
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
-	lock_sock(sk);
-	if (!peer) {
-		sttp->sttp_addr = ds->saddr;
-		sttp->sttp_port = htons(ds->port);
-	} else if (sk->sk_state == TCP_ESTABLISHED) {
-		sttp->sttp_addr = ds->daddr;
-		sttp->sttp_port = ds->dport;
-	} else {
-		err = -ENOTCONN;
-	}
-	release_sock(sk);
-	return err;
+	err = ttp_af_bind_addr(sock->sk, uaddr, addr_len, &addr, &port);
+	return err ? err : ttp_af_bind_to(sock->sk, addr, port);
 }
 
 /* Where a datagram goes, and from where. */
@@ -470,7 +293,7 @@ static int ttp_dgram_get_dest(struct sock *sk, struct msghdr *msg,
 			      struct ttp_dgram_dest *d)
 {
 	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, msg->msg_name);
-	struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
+	struct ttp_af_sock *ds = ttp_af_sk(sk);
 	int err;
 
 	if (sttp) {
@@ -491,7 +314,7 @@ static int ttp_dgram_get_dest(struct sock *sk, struct msghdr *msg,
 		err = -EDESTADDRREQ;
 		goto out;
 	}
-	err = ttp_dgram_autobind(sk);
+	err = ttp_af_autobind(sk);
 	d->saddr = ds->saddr;
 	d->sport = htons(ds->port);
 	d->oif = READ_ONCE(sk->sk_bound_dev_if);
@@ -566,7 +389,7 @@ static int ttp_dgram_xmit(struct sock *sk, struct msghdr *msg, size_t len,
 	skb->ip_summed = CHECKSUM_NONE;
 
 	err = ttp_ip_send(ttp_net(net), skb, r, TTPPROTO_DGRAM,
-			  ttp_af_ttl(sk, &ttp_dgram_sk(sk)->opts));
+			  ttp_af_ttl(sk, &ttp_af_sk(sk)->opts));
 	if (err == -ENOBUFS) {
 		/*
 		 * A full queue below us lost it, as a wire may: Linux's UDP
@@ -607,113 +430,6 @@ static int ttp_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	return err ? err : len;
 }
 
-static int ttp_dgram_recvmsg(struct socket *sock, struct msghdr *msg,
-			     size_t len, int flags)
-{
-	return ttp_af_recvmsg(sock->sk, msg, len, flags,
-			      &ttp_dgram_sk(sock->sk)->opts, true,
-			      TTP_MIB_DGRAM_IN_ERRORS);
-}
-
-/* SIOCINQ: the size of the next datagram, as for UDP, not of them all. */
-static int ttp_dgram_first_len(struct sock *sk)
-{
-	struct sk_buff_head *q = &sk->sk_receive_queue;
-	struct sk_buff *skb;
-	int len;
-
-	spin_lock_bh(&q->lock);
-	skb = skb_peek(q);
-	len = skb ? skb->len : 0;
-	spin_unlock_bh(&q->lock);
-	return len;
-}
-
-static int ttp_dgram_ioctl(struct socket *sock, unsigned int cmd,
-			   unsigned long arg)
-{
-	struct sock *sk = sock->sk;
-	int amount;
-
-	switch (cmd) {
-	case SIOCOUTQ:
-		amount = sk_wmem_alloc_get(sk);
-		break;
-	case SIOCINQ:
-		amount = ttp_dgram_first_len(sk);
-		break;
-	default:
-		return -ENOIOCTLCMD;
-	}
-	return put_user(amount, (int __user *)arg);
-}
-
-/*
- * As inet_shutdown(): the flags are set either way, so that poll() wakes
- * up, but an unconnected socket also gets ENOTCONN.  Control sockets
- * (ctl_sock.c) share it, and ttp_dgram_destruct().
- */
-int ttp_dgram_shutdown(struct socket *sock, int how)
-{
-	struct sock *sk = sock->sk;
-	int err;
-
-	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 -> RCV_, SEND_, both */
-	how++;
-	if ((how & ~SHUTDOWN_MASK) || !how)
-		return -EINVAL;
-	lock_sock(sk);
-	err = sk->sk_state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
-	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-	sk->sk_state_change(sk);
-	release_sock(sk);
-	return err;
-}
-
-/*
- * SOL_SOCKET options never get here: the core handles them.  SOL_TTP has
- * the network layer's TTP_TTL and TTP_RECVTTL (af.c).
- */
-static int ttp_dgram_setsockopt(struct socket *sock, int level, int optname,
-				sockptr_t optval, unsigned int optlen)
-{
-	return ttp_af_setsockopt(&ttp_dgram_sk(sock->sk)->opts, level, optname,
-				 optval, optlen);
-}
-
-static int ttp_dgram_getsockopt(struct socket *sock, int level, int optname,
-				char __user *optval, int __user *optlen)
-{
-	return ttp_af_getsockopt(sock->sk, &ttp_dgram_sk(sock->sk)->opts,
-				 level, optname, optval, optlen);
-}
-
-static int ttp_dgram_release(struct socket *sock)
-{
-	struct sock *sk = sock->sk;
-
-	if (!sk)
-		return 0;
-	ttp_dgram_unhash(sk);
-	lock_sock(sk);
-	sock_orphan(sk);
-	sock->sk = NULL;
-	release_sock(sk);
-	skb_queue_purge(&sk->sk_receive_queue);
-	sock_put(sk);
-	return 0;
-}
-
-/*
- * A receiver that found the socket just before it was unhashed may still
- * queue to it; the socket is freed a grace period later, and this purge
- * catches those datagrams.
- */
-void ttp_dgram_destruct(struct sock *sk)
-{
-	skb_queue_purge(&sk->sk_receive_queue);
-}
-
 /*
  * .family stays PF_TTP even when the family= parameter moves TTP: the
  * core reads ops->family only to spot PF_UNIX sockets.  What users see
@@ -723,28 +439,28 @@ void ttp_dgram_destruct(struct sock *sk)
 static const struct proto_ops ttp_dgram_ops = {
 	.family		= PF_TTP,
 	.owner		= THIS_MODULE,
-	.release	= ttp_dgram_release,
+	.release	= ttp_af_release,
 	.bind		= ttp_dgram_bind,
-	.connect	= ttp_dgram_connect,
+	.connect	= ttp_af_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= sock_no_accept,
-	.getname	= ttp_dgram_getname,
+	.getname	= ttp_af_getname,
 	.poll		= datagram_poll,
-	.ioctl		= ttp_dgram_ioctl,
+	.ioctl		= ttp_af_ioctl,
 	.gettstamp	= sock_gettstamp,
 	.listen		= sock_no_listen,
-	.shutdown	= ttp_dgram_shutdown,
-	.setsockopt	= ttp_dgram_setsockopt,
-	.getsockopt	= ttp_dgram_getsockopt,
+	.shutdown	= ttp_af_shutdown,
+	.setsockopt	= ttp_af_sock_setsockopt,
+	.getsockopt	= ttp_af_sock_getsockopt,
 	.sendmsg	= ttp_dgram_sendmsg,
-	.recvmsg	= ttp_dgram_recvmsg,
+	.recvmsg	= ttp_af_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
 static struct proto ttp_dgram_prot = {
 	.name		= "TTP_DGRAM",
 	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct ttp_dgram_sock),
+	.obj_size	= sizeof(struct ttp_af_sock),
 };
 
 int ttp_dgram_create(struct net *net, struct socket *sock, int protocol,
@@ -759,33 +475,22 @@ int ttp_dgram_create(struct net *net, struct socket *sock, int protocol,
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = TTPPROTO_DGRAM;
-	sk->sk_destruct = ttp_dgram_destruct;
-	ttp_af_opts_init(&ttp_dgram_sk(sk)->opts);
-	sock_set_flag(sk, SOCK_RCU_FREE);
+	ttp_af_sock_init(sk, ttp_net(net)->dgram);
 	return 0;
 }
 
 /* --- /proc/net/ttp/sockets -------------------------------------------- */
 
-static void ttp_dgram_seq_sock(struct seq_file *seq, struct sock *sk)
-{
-	const struct ttp_dgram_sock *ds = ttp_dgram_sk(sk);
-
-	ttp_af_seq_line(seq, sk, "dgram", READ_ONCE(ds->saddr),
-			READ_ONCE(ds->port), READ_ONCE(ds->daddr),
-			ntohs(READ_ONCE(ds->dport)));
-}
-
 void ttp_dgram_seq_show(struct seq_file *seq, struct ttp_net *tn)
 {
-	ttp_sk_table_seq(seq, tn->dgram, ttp_dgram_seq_sock);
+	ttp_sk_table_seq(seq, tn->dgram);
 }
 
 /* --- init and exit ---------------------------------------------------- */
 
 int ttp_dgram_init_ns(struct ttp_net *tn)
 {
-	return ttp_sk_table_init(&tn->dgram);
+	return ttp_sk_table_init(&tn->dgram, &ttp_dgram_kind);
 }
 
 void ttp_dgram_exit_ns(struct ttp_net *tn)

@@ -25,8 +25,6 @@ int ttp_dgram_create(struct net *net, struct socket *sock, int protocol,
 void ttp_dgram_rcv(struct sk_buff *skb);
 
 /* Shared with control sockets, whose queue and flags work the same. */
-int ttp_dgram_shutdown(struct socket *sock, int how);
-void ttp_dgram_destruct(struct sock *sk);
 
 /*
  * A control message reported an error for a datagram we sent: @iph is
