@@ -227,8 +227,17 @@ static bool ttp_stream_ofo_queue(struct sock *sk, struct sk_buff *skb)
 			break;
 	}
 	if (p != (struct sk_buff *)q &&
-	    !ttp_seq_before(TTP_STREAM_CB(p)->seq + p->len, end))
-		return false;		/* all of it is here already */
+	    !ttp_seq_before(TTP_STREAM_CB(p)->seq + p->len, end)) {
+		/*
+		 * All of it is here already, but maybe not its FIN (a
+		 * resend of the last segment with the FIN added): keep
+		 * that, else the FIN waits for the peer's next resend.
+		 */
+		if ((cb->flags & TTP_TH_FIN) &&
+		    TTP_STREAM_CB(p)->seq + p->len == end)
+			TTP_STREAM_CB(p)->flags |= TTP_TH_FIN;
+		return false;
+	}
 	next = p->next;
 	while (next != (struct sk_buff *)q &&
 	       !ttp_seq_after(TTP_STREAM_CB(next)->seq + next->len, end)) {
@@ -262,7 +271,13 @@ static bool ttp_stream_ofo_drain(struct sock *sk)
 			break;
 		__skb_unlink(skb, &ss->ooo_queue);
 		if (!ttp_seq_after(cb->seq + skb->len, ss->rcv_nxt)) {
+			/* Covered by what came in order; its FIN is not. */
+			bool fin = (cb->flags & TTP_TH_FIN) &&
+				   cb->seq + skb->len == ss->rcv_nxt;
+
 			kfree_skb(skb);
+			if (fin)
+				return true;
 			continue;
 		}
 		cb->off = ss->rcv_nxt - cb->seq;
