@@ -229,11 +229,11 @@ void ttp_stream_queue_fin(struct sock *sk)
 
 /*
  * A burst: the segments one call sends.  They share one route lookup
- * and one clock reading (as tcp_write_xmit() refreshes its clock once),
  * and go with BHs off, so the cable's receive side runs once for up to
  * TTP_STREAM_BURST of them instead of once each: the per-packet cost a
  * GSO stack saves by handing the device one large skb.  The bound keeps
- * a burst well inside the receiver's backlog (netdev_max_backlog).
+ * a burst well inside the receiver's backlog (netdev_max_backlog).  The
+ * clock is read once per such window (as tcp_write_xmit() reads it once).
  */
 #define TTP_STREAM_BURST 32
 
@@ -262,6 +262,8 @@ static int ttp_stream_burst_next(struct sock *sk, struct ttp_stream_burst *b)
 	if (b->segs && b->segs % TTP_STREAM_BURST == 0) {
 		local_bh_enable();
 		local_bh_disable();
+		/* The receive side ran: time went by (RTT samples, RACK). */
+		b->now_us = ttp_stream_now_us() ? : 1;
 	}
 	if (!b->r.rt) {
 		int err = ttp_stream_route(sk, &b->r);
