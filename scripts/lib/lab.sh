@@ -532,3 +532,15 @@ capture_sync()
 	want=$((24 + 16 * (n - n0) + b - b0))
 	wait_until "[ \"\$(stat -c %s '$3' 2>/dev/null)\" -ge $want ]" 5 || true
 }
+
+# ---- added in session 7 (labs that need a tool to work) --------------------
+
+# lab_need WHAT: the command just shown (show/on) worked; otherwise say
+# that WHAT failed and stop (exit 1): a lab that goes on without its
+# drop rule would wait for things that never come.
+lab_need()
+{
+	[ "$RC" = 0 ] && return 0
+	say "($1 failed: the lab cannot go on without it)"
+	exit 1
+}
