@@ -516,14 +516,16 @@ check_eq "whole test: no checksum or header error on either side" \
 # The capture on X's end (exchanges 1 to 4; the last frames may be lost
 # when tcpdump is stopped): T's frames arrive as IPv4, X's own leave
 # re-typed as 0x88b5 (decoded as IPv4 too).  Every TTP segment must decode
-# as TCP with a good checksum (tcp.checksum.status 1), none malformed;
-# exchange 1 alone is more than 75 (100 KB in segments of 1360 bytes).
+# as TCP with a good checksum (tcp.checksum.status 1), none malformed
+# (in its headers: no reassembly, see ttp_stream_bulk.sh); exchange 1
+# alone is more than 75 (100 KB in segments of 1360 bytes).
 tshark_segs()
 {
 	local -a l
 	local re=$'^ *([0-9]+) 6\t1\t$'
 	mapfile -t l < <(tshark -r "$pcap" -n -d ethertype==0x88b5,ip \
-		-o tcp.check_checksum:TRUE -Y "ip.src==$TA" -T fields \
+		-o tcp.check_checksum:TRUE -o tcp.desegment_tcp_streams:FALSE \
+		-Y "ip.src==$TA" -T fields \
 		-e ip.proto -e tcp.checksum.status -e _ws.malformed \
 		2>"$TMPD/tshark.err" | sort | uniq -c)
 	if [ ${#l[@]} = 1 ] && [[ ${l[0]} =~ $re ]] &&
