@@ -130,6 +130,20 @@ int ttp_af_bind_addr(struct sock *sk, const struct sockaddr *uaddr, int len,
 	return 0;
 }
 
+/*
+ * A name as getsockname(), getpeername() and recvmsg() report it: @sk's
+ * family (the number af.c registered), @addr and @port.  Returns its size.
+ */
+int ttp_af_fill_name(struct sockaddr_ttp *sttp, const struct sock *sk,
+		     __be32 addr, __be16 port)
+{
+	memset(sttp, 0, sizeof(*sttp));
+	sttp->sttp_family = sk->sk_family;
+	sttp->sttp_addr = addr;
+	sttp->sttp_port = port;
+	return sizeof(*sttp);
+}
+
 /* --- SOL_TTP options of datagram and control sockets ------------------ */
 
 void ttp_af_opts_init(struct ttp_af_opts *o)

@@ -22,6 +22,8 @@ int ttp_af_check_addr(const struct sock *sk, const struct sockaddr_ttp *sttp,
 		      int len);
 int ttp_af_bind_addr(struct sock *sk, const struct sockaddr *uaddr, int len,
 		     __be32 *addr, u16 *port);
+int ttp_af_fill_name(struct sockaddr_ttp *sttp, const struct sock *sk,
+		     __be32 addr, __be16 port);
 
 /*
  * The network-layer options of datagram and control sockets (SOL_TTP

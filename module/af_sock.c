@@ -207,20 +207,15 @@ int ttp_af_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, uaddr);
 	struct sock *sk = sock->sk;
 	struct ttp_af_sock *as = ttp_af_sk(sk);
-	int err = sizeof(*sttp);
+	int err;
 
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
 	lock_sock(sk);
-	if (!peer) {
-		sttp->sttp_addr = as->saddr;
-		sttp->sttp_port = htons(as->port);
-	} else if (sk->sk_state == TCP_ESTABLISHED) {
-		sttp->sttp_addr = as->daddr;
-		sttp->sttp_port = as->dport;
-	} else {
+	if (!peer)
+		err = ttp_af_fill_name(sttp, sk, as->saddr, htons(as->port));
+	else if (sk->sk_state == TCP_ESTABLISHED)
+		err = ttp_af_fill_name(sttp, sk, as->daddr, as->dport);
+	else
 		err = -ENOTCONN;
-	}
 	release_sock(sk);
 	return err;
 }
@@ -247,12 +242,9 @@ static void ttp_af_name(struct sock *sk, struct msghdr *msg,
 
 	if (!sttp)
 		return;
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
-	if (ttp_af_sk(sk)->table->kind->peer_port)
-		sttp->sttp_port = udp_hdr(skb)->source;
-	sttp->sttp_addr = ip_hdr(skb)->saddr;
-	msg->msg_namelen = sizeof(*sttp);
+	msg->msg_namelen = ttp_af_fill_name(sttp, sk, ip_hdr(skb)->saddr,
+					    ttp_af_sk(sk)->table->kind->peer_port ?
+					    udp_hdr(skb)->source : 0);
 }
 
 /* A datagram a failed copy lost: gone, as if never received. */

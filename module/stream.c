@@ -689,21 +689,16 @@ static int ttp_stream_getname(struct socket *sock, struct sockaddr *uaddr,
 	DECLARE_SOCKADDR(struct sockaddr_ttp *, sttp, uaddr);
 	struct sock *sk = sock->sk;
 	struct ttp_stream_sock *ss = ttp_stream_sk(sk);
-	int err = sizeof(*sttp);
+	int err;
 
-	memset(sttp, 0, sizeof(*sttp));
-	sttp->sttp_family = sk->sk_family;
 	lock_sock(sk);
-	if (!peer) {
-		sttp->sttp_addr = ss->saddr;
-		sttp->sttp_port = ss->sport;
-	} else if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN &&
-		   sk->sk_state != TTP_SYN_SENT) {
-		sttp->sttp_addr = ss->daddr;
-		sttp->sttp_port = ss->dport;
-	} else {
+	if (!peer)
+		err = ttp_af_fill_name(sttp, sk, ss->saddr, ss->sport);
+	else if (sk->sk_state != TTP_CLOSED && sk->sk_state != TTP_LISTEN &&
+		 sk->sk_state != TTP_SYN_SENT)
+		err = ttp_af_fill_name(sttp, sk, ss->daddr, ss->dport);
+	else
 		err = -ENOTCONN;
-	}
 	release_sock(sk);
 	return err;
 }
